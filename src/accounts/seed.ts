@@ -1,0 +1,132 @@
+import { publicHost } from '../config.ts';
+import { hexId } from '../lib/crypto.ts';
+import type { ClientRegistry } from '../oauth/client-registry.ts';
+import type { Db } from '../storage/schema.ts';
+import { createUser } from './users.ts';
+
+/**
+ * The testing accounts of running.md and the demo application. Created on an empty development
+ * database and by `parqex demo`; never in production.
+ */
+export const TESTING_ACCOUNTS = [
+  {
+    email: 'production@parqex.com',
+    password: 'parqex-production',
+    firstName: 'ParqEx',
+    lastName: 'Production',
+    accountName: 'ParqEx Production',
+  },
+  {
+    email: 'test@parqex.com',
+    password: 'parqex-test',
+    firstName: 'ParqEx',
+    lastName: 'Test',
+    accountName: 'ParqEx Test',
+  },
+] as const;
+
+export const JOHN = {
+  email: 'john.doe@parqex.com',
+  password: 'parqex-john',
+  firstName: 'John',
+  lastName: 'Doe',
+  phone: '+1 555 0100',
+  address: { line1: '1 Main Street', city: 'New York', region: 'NY', postalCode: '10001', country: 'US' },
+  vehicle: { plate: 'ABC1234', region: 'NY', make: 'Toyota', model: 'Prius', color: 'Blue' },
+} as const;
+
+/** The demo application: a development client with a documented secret, for trying the flow locally. */
+export const DEMO_CLIENT = {
+  /** The docs' own example id, with our host. */
+  idDigits: '555555555555555555',
+  secret: 'parqex-demo-secret',
+  name: 'ParqEx Demo App',
+  callbackPath: '/demo/callback',
+};
+
+export function demoClientId(publicUrl: string): string {
+  return `${DEMO_CLIENT.idDigits}.${publicHost({ publicUrl })}`;
+}
+
+export function demoRedirectUri(publicUrl: string): string {
+  return `${publicUrl}${DEMO_CLIENT.callbackPath}`;
+}
+
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
+/**
+ * (Re)creates the testing accounts and the demo application: existing ones (matched by email and
+ * client id) are removed first, with everything they own.
+ */
+export async function seedDemo(db: Db, clients: ClientRegistry, publicUrl: string, now: number): Promise<void> {
+  const emails = [...TESTING_ACCOUNTS.map((a) => a.email), JOHN.email];
+  const clientId = demoClientId(publicUrl);
+  await db.transaction().execute(async (trx) => {
+    const users = await trx.selectFrom('users').select(['id', 'account_id']).where('email', 'in', emails).execute();
+    const userIds = users.map((u) => u.id);
+    const accountIds = [...new Set(users.map((u) => u.account_id))];
+    if (userIds.length > 0) {
+      for (const table of ['access_tokens', 'refresh_tokens', 'authorization_codes'] as const) {
+        await trx.deleteFrom(table).where('user_id', 'in', userIds).execute();
+      }
+      await trx.deleteFrom('grants').where('user_id', 'in', userIds).execute();
+      await trx.deleteFrom('consents').where('user_id', 'in', userIds).execute();
+      await trx.deleteFrom('users').where('id', 'in', userIds).execute();
+    }
+    if (accountIds.length > 0) {
+      const left = await trx.selectFrom('users').select('id').where('account_id', 'in', accountIds).execute();
+      if (left.length === 0) await trx.deleteFrom('accounts').where('id', 'in', accountIds).execute();
+    }
+    const grants = await trx.selectFrom('grants').select('id').where('client_id', '=', clientId).execute();
+    if (grants.length > 0) {
+      const ids = grants.map((g) => g.id);
+      for (const table of ['access_tokens', 'refresh_tokens', 'authorization_codes'] as const) {
+        await trx.deleteFrom(table).where('grant_id', 'in', ids).execute();
+      }
+      await trx.deleteFrom('grants').where('id', 'in', ids).execute();
+    }
+    await trx.deleteFrom('consents').where('client_id', '=', clientId).execute();
+    await trx.deleteFrom('authorization_requests').where('client_id', '=', clientId).execute();
+    await trx.deleteFrom('clients').where('id', '=', clientId).execute();
+
+    const accounts = new Map<string, string>();
+    for (const account of TESTING_ACCOUNTS) {
+      const { accountId } = await createUser(trx, { ...account }, now);
+      accounts.set(account.email, accountId);
+    }
+    const { userId } = await createUser(
+      trx,
+      {
+        email: JOHN.email,
+        password: JOHN.password,
+        firstName: JOHN.firstName,
+        lastName: JOHN.lastName,
+        phone: JOHN.phone,
+        address: JOHN.address,
+        accountId: accounts.get('test@parqex.com')!,
+      },
+      now,
+    );
+    await trx
+      .insertInto('vehicles')
+      .values({ id: hexId(), user_id: userId, ...JOHN.vehicle, created_at: now })
+      .execute();
+  });
+  await clients.create(
+    {
+      id: clientId,
+      secret: DEMO_CLIENT.secret,
+      name: DEMO_CLIENT.name,
+      environment: 'development',
+      redirectUris: [demoRedirectUri(publicUrl), 'http://127.0.0.1/callback'],
+      website: publicUrl,
+      description: 'The demo application of a development server, for trying the OAuth flow.',
+      contactName: 'ParqEx Support',
+      contactEmail: 'support@parqex.com',
+    },
+    now,
+  );
+}

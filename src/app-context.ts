@@ -1,0 +1,47 @@
+import { LoginThrottle } from './accounts/login-throttle.ts';
+import type { Config } from './config.ts';
+import type { Clock } from './lib/clock.ts';
+import { SecretBox } from './lib/crypto.ts';
+import { ClientRegistry } from './oauth/client-registry.ts';
+import type { OAuthStore } from './oauth/ports.ts';
+import { SqlOAuthStore } from './storage/repositories/sql-oauth-store.ts';
+import type { Db, Dialect } from './storage/schema.ts';
+import { publicHost } from './config.ts';
+
+/** What every route, page and command works with. Built once per process by `createContext`. */
+export interface AppContext {
+  readonly config: Config;
+  readonly db: Db;
+  readonly dialect: Dialect;
+  readonly clock: Clock;
+  readonly store: OAuthStore;
+  readonly clients: ClientRegistry;
+  readonly throttle: LoginThrottle;
+  /** Seals the short-lived refresh successor pairs. */
+  readonly tokenBox: SecretBox;
+  readonly secretKey: string;
+  /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
+  publicUrl: string;
+}
+
+export function createContext(deps: {
+  config: Config;
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  secretKey: string;
+}): AppContext {
+  const store = new SqlOAuthStore(deps.db);
+  return {
+    ...deps,
+    store,
+    clients: new ClientRegistry(deps.db, store, publicHost(deps.config)),
+    throttle: new LoginThrottle(deps.db, {
+      maxFailuresPerAccount: deps.config.loginMaxFailuresPerAccount,
+      maxFailuresPerIp: deps.config.loginMaxFailuresPerIp,
+      windowS: deps.config.loginWindowS,
+    }),
+    tokenBox: new SecretBox(deps.secretKey, 'refresh-successor'),
+    publicUrl: deps.config.publicUrl,
+  };
+}

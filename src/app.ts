@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { INTERNAL_ERROR_MESSAGE, apiError } from './api/v1/envelope.ts';
+import { registerUserInfoRoutes } from './api/v1/user-info.routes.ts';
+import type { AppContext } from './app-context.ts';
+import { uuid } from './lib/crypto.ts';
+import { REDACT_PATHS, redactUrl } from './lib/log-redaction.ts';
+import { registerAuthorizationEndpoint } from './oauth/endpoints/authorize.ts';
+import { registerIntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
+import { registerMetadataEndpoint } from './oauth/endpoints/metadata.ts';
+import { registerRevocationEndpoint } from './oauth/endpoints/revoke.ts';
+import { registerTokenEndpoint } from './oauth/endpoints/token.ts';
+import { isDatabaseReady } from './storage/database.ts';
+import { registerAccountRoutes } from './web/account.routes.ts';
+import { registerDemoRoutes } from './web/demo.routes.ts';
+import { registerLoginRoutes } from './web/login.routes.ts';
+import { errorPage } from './web/pages/error-page.ts';
+import { setPageHeaders } from './web/security-headers.ts';
+import { WebSessions } from './web/web-session.ts';
+
+const STYLESHEET = readFileSync(new URL('./web/assets/parqex.css', import.meta.url));
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface BuildOptions {
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: DestinationStream;
+}
+
+function isApiPath(url: string): boolean {
+  return url.startsWith('/oauth/v1/') || url.startsWith('/api/');
+}
+
+/**
+ * The composition root of the HTTP server: plugins, parsers, logging and every route. The only place
+ * that knows which pieces make up ParqEx.
+ */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const logger: FastifyServerOptions['logger'] = {
+    level: ctx.config.logLevel,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req) => ({ method: req.method, url: redactUrl(req.url) }),
+      res: (res) => ({ statusCode: res.statusCode }),
+    },
+    ...(options.logStream ? { stream: options.logStream } : {}),
+  };
+  const app = Fastify({
+    logger,
+    // One line per request is written by the onResponse hook below, with a redacted URL.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Fastify: a number trusts that many proxy hops of X-Forwarded-For.
+    trustProxy: (ctx.config.trustProxyHops > 0 ? ctx.config.trustProxyHops : false) as boolean,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 64 * 1024,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : uuid();
+    },
+  });
+
+  // Forms are parsed with the standard URLSearchParams, keeping repeated parameters visible.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, new URLSearchParams(body as string));
+  });
+  // ParqEx docs, API Endpoints: clients send Content-Type: application/json even with no body.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') return done(null, undefined);
+    defaultJson(req, body as string, done);
+  });
+
+  await app.register(cookie, { secret: ctx.secretKey, hook: 'onRequest' });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: redactUrl(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        ip: request.ip,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'unexpected error');
+    else request.log.info({ code: error.code, status }, 'request refused');
+    const message = status >= 500 ? INTERNAL_ERROR_MESSAGE : error.message;
+    if (isApiPath(request.url) || request.url.startsWith('/oauth/v2/endpoints/token')) {
+      const code = status >= 500 ? 'internal_error' : 'invalid_request';
+      return reply.code(status).send(apiError(code, message));
+    }
+    return setPageHeaders(reply)
+      .code(status)
+      .send(errorPage(status >= 500 ? 'Something went wrong' : 'Bad request', message));
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    if (isApiPath(request.url)) return reply.code(404).send(apiError('not_found', 'No such endpoint.'));
+    return setPageHeaders(reply).code(404).send(errorPage('Page not found', 'There is no page at this address.'));
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await isDatabaseReady(ctx.db);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable' });
+  });
+  app.get('/assets/parqex.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+  app.get('/', async (_request, reply) => reply.redirect('/account', 302));
+
+  const sessions = new WebSessions(ctx);
+  registerLoginRoutes(app, ctx, sessions);
+  registerAccountRoutes(app, ctx, sessions);
+  registerAuthorizationEndpoint(app, ctx, sessions);
+  registerTokenEndpoint(app, ctx);
+  registerRevocationEndpoint(app, ctx);
+  registerIntrospectionEndpoint(app, ctx);
+  registerMetadataEndpoint(app, ctx);
+  // The documented API (spec §4): honour Accept-Encoding gzip/deflate on every response. Pages are
+  // not compressed: they carry CSRF tokens beside reflected input (BREACH).
+  await app.register(async (api) => {
+    await api.register(compress, { threshold: 0, encodings: ['gzip', 'deflate'] });
+    registerUserInfoRoutes(api, ctx);
+  });
+  if (ctx.config.env === 'development') registerDemoRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,72 @@
+import type { AddressInfo } from 'node:net';
+import { demoClientId, demoRedirectUri, isDatabaseEmpty, seedDemo } from '../accounts/seed.ts';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { pruneExpired } from '../storage/prune.ts';
+import { openContext } from './context.ts';
+
+export const SERVE_HELP = `parqex serve — migrate the database and serve ParqEx over HTTP
+
+Reads PORT, HOST, PARQEX_ENV, PARQEX_PUBLIC_URL, PARQEX_DATABASE_URL and the other settings of the README.
+On an empty development database it creates the testing accounts and the demo application.
+Prints "ParqEx listening on <url>" once listening. SIGTERM or SIGINT: stop accepting, finish
+in-flight requests, close the database, exit 0.`;
+
+export async function serve(): Promise<void> {
+  const config = loadConfig();
+  const { ctx, close } = await openContext(config);
+  const app = await buildApp(ctx);
+  await app.listen({ port: config.port, host: config.host });
+  const { port } = app.server.address() as AddressInfo;
+  if (config.publicUrlIsDefault) ctx.publicUrl = `http://localhost:${port}`;
+
+  if (config.env === 'development' && (await isDatabaseEmpty(ctx.db))) {
+    await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
+    printDemo(ctx.publicUrl);
+  }
+
+  const prune = () =>
+    pruneExpired(ctx.db, config, ctx.clock.now()).catch((error) => app.log.error({ err: error }, 'pruning failed'));
+  const pruneTimer = setInterval(prune, 60_000);
+  pruneTimer.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    clearInterval(pruneTimer);
+    await app.close();
+    await close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  const bound = config.host.includes(':') ? `[${config.host}]` : config.host;
+  process.stdout.write(`ParqEx listening on http://${bound}:${port}\n`);
+  if (ctx.publicUrl !== `http://${bound}:${port}`) process.stdout.write(`Public URL (issuer): ${ctx.publicUrl}\n`);
+}
+
+function printDemo(publicUrl: string): void {
+  const clientId = demoClientId(publicUrl);
+  const url = new URL(`${publicUrl}/oauth/v2/endpoints/authorization/`);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: demoRedirectUri(publicUrl),
+    scope: 'opendoor,closedoor',
+    state: 'try-me',
+  }).toString();
+  process.stdout.write(
+    [
+      'Created the testing accounts (see README) and the demo application:',
+      `  client_id:     ${clientId}`,
+      '  client_secret: parqex-demo-secret',
+      `  redirect_uri:  ${demoRedirectUri(publicUrl)}`,
+      'Try the OAuth flow: open this URL and sign in as john.doe@parqex.com / parqex-john',
+      `  ${url.href}`,
+      '',
+    ].join('\n'),
+  );
+}

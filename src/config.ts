@@ -1,0 +1,178 @@
+/**
+ * Configuration: the environment variables of ../shared/spec/running.md turned into one frozen object.
+ * Every default is set here and documented in the README's configuration table.
+ */
+
+export type Environment = 'development' | 'production';
+
+export interface Config {
+  /** HTTP port; 0 = any free port. `PORT`, default 8080. */
+  readonly port: number;
+  /** Interface to bind. `HOST`, default 127.0.0.1. */
+  readonly host: string;
+  /** `PARQEX_ENV`: development seeds the testing accounts and allows loopback http redirects. */
+  readonly env: Environment;
+  /** `PARQEX_PUBLIC_URL`: public base URL and the OAuth issuer (byte-equal), no trailing slash. */
+  readonly publicUrl: string;
+  /** True when `PARQEX_PUBLIC_URL` was not set: the issuer follows the real port once listening. */
+  readonly publicUrlIsDefault: boolean;
+  /** `PARQEX_DATABASE_URL`: `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
+  readonly databaseUrl: string;
+  /** `PARQEX_SECRET_KEY`: signs cookies, encrypts secrets at rest. Generated and stored in development. */
+  readonly secretKey: string | undefined;
+  /** `PARQEX_TOGGLE_COOLDOWN_S`: minimum seconds between two toggles of one door, 0 = off. */
+  readonly toggleCooldownS: number;
+  /** `PARQEX_LOG_LEVEL`: pino level. */
+  readonly logLevel: string;
+  /** `PARQEX_ACCESS_TOKEN_TTL_S`: access token lifetime, default 3600. */
+  readonly accessTokenTtlS: number;
+  /** `PARQEX_CODE_TTL_S`: authorization code lifetime, default 600 (RFC 6749 §4.1.2: 10 minutes at most). */
+  readonly codeTtlS: number;
+  /** `PARQEX_REFRESH_TOKEN_IDLE_TTL_S`: a refresh token unused this long expires, default 90 days. */
+  readonly refreshTokenIdleTtlS: number;
+  /** `PARQEX_REFRESH_GRACE_S`: a rotated refresh token reused within this window gets the same successor, default 10. */
+  readonly refreshGraceS: number;
+  /** `PARQEX_CONSENT_TTL_S`: how long an approved consent lets a later authorization skip the page, default 90 days. */
+  readonly consentTtlS: number;
+  /** `PARQEX_SESSION_TTL_S`: browser session lifetime, default 12 hours. */
+  readonly sessionTtlS: number;
+  /** `PARQEX_TOKEN_GET`: accept the documented GET form of the token endpoint, default on. */
+  readonly tokenGetEnabled: boolean;
+  /** `PARQEX_LOGIN_MAX_FAILURES`: failed logins per account within the window before it is locked, default 5. */
+  readonly loginMaxFailuresPerAccount: number;
+  /** `PARQEX_LOGIN_MAX_FAILURES_PER_IP`: failed logins per client address within the window, default 20. */
+  readonly loginMaxFailuresPerIp: number;
+  /** `PARQEX_LOGIN_WINDOW_S`: the login throttle's window, default 900 (15 minutes). */
+  readonly loginWindowS: number;
+  /** `PARQEX_TRUST_PROXY`: trust X-Forwarded-For from this many proxy hops (0 = none), default 0. */
+  readonly trustProxyHops: number;
+  /** `PARQEX_DB_POOL_SIZE`: PostgreSQL connections per process, default 10. */
+  readonly dbPoolSize: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be on or off, got ${JSON.stringify(env[name])}`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** The public URL without a trailing slash, refusing anything that is not a plain http(s) origin + path. */
+function publicUrl(raw: string, env: Environment): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PARQEX_PUBLIC_URL must be an absolute URL, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`PARQEX_PUBLIC_URL must be http(s), got ${JSON.stringify(raw)}`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('PARQEX_PUBLIC_URL must not have a query, fragment or credentials');
+  }
+  if (env === 'production' && url.protocol !== 'https:') {
+    throw new ConfigError('PARQEX_PUBLIC_URL must be https:// when PARQEX_ENV=production');
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const known = new Set([
+    'PORT',
+    'HOST',
+    'PARQEX_ENV',
+    'PARQEX_PUBLIC_URL',
+    'PARQEX_DATABASE_URL',
+    'PARQEX_SECRET_KEY',
+    'PARQEX_TOGGLE_COOLDOWN_S',
+    'PARQEX_LOG_LEVEL',
+    'PARQEX_ACCESS_TOKEN_TTL_S',
+    'PARQEX_CODE_TTL_S',
+    'PARQEX_REFRESH_TOKEN_IDLE_TTL_S',
+    'PARQEX_REFRESH_GRACE_S',
+    'PARQEX_CONSENT_TTL_S',
+    'PARQEX_SESSION_TTL_S',
+    'PARQEX_TOKEN_GET',
+    'PARQEX_LOGIN_MAX_FAILURES',
+    'PARQEX_LOGIN_MAX_FAILURES_PER_IP',
+    'PARQEX_LOGIN_WINDOW_S',
+    'PARQEX_TRUST_PROXY',
+    'PARQEX_DB_POOL_SIZE',
+    // read by the test suite and CI, not by the server
+    'PARQEX_TEST_DATABASE_URL',
+  ]);
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('PARQEX_') && !known.has(name)) throw new ConfigError(`${name} is not a ParqEx setting`);
+  }
+
+  const envName = env.PARQEX_ENV?.trim() || 'development';
+  if (envName !== 'development' && envName !== 'production') {
+    throw new ConfigError(`PARQEX_ENV must be development or production, got ${JSON.stringify(envName)}`);
+  }
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const logLevel = env.PARQEX_LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`PARQEX_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  }
+  const databaseUrl = env.PARQEX_DATABASE_URL?.trim() || 'sqlite:data/parqex.db';
+  if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
+    throw new ConfigError('PARQEX_DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://…');
+  }
+  const secretKey = env.PARQEX_SECRET_KEY || undefined;
+  if (secretKey !== undefined && secretKey.length < 32) {
+    throw new ConfigError('PARQEX_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+  }
+  if (envName === 'production' && secretKey === undefined) {
+    throw new ConfigError('PARQEX_SECRET_KEY is required when PARQEX_ENV=production');
+  }
+  const rawPublicUrl = env.PARQEX_PUBLIC_URL?.trim();
+
+  return Object.freeze({
+    port,
+    host,
+    env: envName,
+    publicUrl: publicUrl(rawPublicUrl || `http://localhost:${port}`, envName),
+    publicUrlIsDefault: !rawPublicUrl,
+    databaseUrl,
+    secretKey,
+    toggleCooldownS: integer(env, 'PARQEX_TOGGLE_COOLDOWN_S', 20, 0, 86_400),
+    logLevel,
+    accessTokenTtlS: integer(env, 'PARQEX_ACCESS_TOKEN_TTL_S', 3600, 60, 86_400),
+    codeTtlS: integer(env, 'PARQEX_CODE_TTL_S', 600, 10, 600),
+    refreshTokenIdleTtlS: integer(env, 'PARQEX_REFRESH_TOKEN_IDLE_TTL_S', 90 * 86_400, 60, 3650 * 86_400),
+    refreshGraceS: integer(env, 'PARQEX_REFRESH_GRACE_S', 10, 0, 300),
+    consentTtlS: integer(env, 'PARQEX_CONSENT_TTL_S', 90 * 86_400, 0, 3650 * 86_400),
+    sessionTtlS: integer(env, 'PARQEX_SESSION_TTL_S', 12 * 3600, 60, 90 * 86_400),
+    tokenGetEnabled: flag(env, 'PARQEX_TOKEN_GET', true),
+    loginMaxFailuresPerAccount: integer(env, 'PARQEX_LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginMaxFailuresPerIp: integer(env, 'PARQEX_LOGIN_MAX_FAILURES_PER_IP', 20, 1, 100_000),
+    loginWindowS: integer(env, 'PARQEX_LOGIN_WINDOW_S', 900, 10, 86_400),
+    trustProxyHops: integer(env, 'PARQEX_TRUST_PROXY', 0, 0, 10),
+    dbPoolSize: integer(env, 'PARQEX_DB_POOL_SIZE', 10, 1, 500),
+  } satisfies Config);
+}
+
+/** The issuer's host, used as the host part of client ids (`<18 digits>.<host>`). */
+export function publicHost(config: Pick<Config, 'publicUrl'>): string {
+  return new URL(config.publicUrl).hostname;
+}

@@ -1,0 +1,79 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.ts';
+import { sha256 } from '../lib/crypto.ts';
+import type { Scope } from './scopes.ts';
+
+/** Who is calling a resource endpoint, and what they may do. */
+export interface AuthContext {
+  userId: string;
+  accountId: string;
+  clientId: string;
+  scopes: Scope[];
+}
+
+export type BearerFailure = {
+  status: 400 | 401 | 403;
+  error: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+  description: string;
+  scope?: string;
+};
+
+/**
+ * RFC 6750 bearer check. The token must come in the Authorization header (§2.1); a token in the
+ * query (§2.3) is refused, as the docs never use it and URLs end up in logs.
+ */
+export async function checkBearer(
+  ctx: AppContext,
+  request: FastifyRequest,
+  needs: readonly Scope[] = [],
+): Promise<AuthContext | BearerFailure> {
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query && 'access_token' in query) {
+    return { status: 400, error: 'invalid_request', description: 'send the access token in the Authorization header' };
+  }
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header) : null;
+  if (!match) {
+    // §3.1: a request with no authentication gets no error code.
+    return { status: 401, error: 'invalid_token', description: header ? 'malformed Authorization header' : '' };
+  }
+  const token = await ctx.store.findAccessToken(sha256(match[1]!));
+  if (!token || token.revokedAt !== null || token.expiresAt <= ctx.clock.now()) {
+    return { status: 401, error: 'invalid_token', description: 'the access token is invalid, expired or revoked' };
+  }
+  const missing = needs.filter((s) => !token.scopes.includes(s));
+  if (missing.length > 0) {
+    return {
+      status: 403,
+      error: 'insufficient_scope',
+      description: `this action needs the ${missing.join(' ')} scope`,
+      scope: needs.join(' '),
+    };
+  }
+  return { userId: token.userId, accountId: token.accountId, clientId: token.clientId, scopes: token.scopes };
+}
+
+/** The `WWW-Authenticate` challenge for a failure (RFC 6750 §3). */
+export function bearerChallenge(failure: BearerFailure): string {
+  const parts = ['Bearer realm="parqex"'];
+  if (failure.description !== '' || failure.status !== 401) {
+    parts.push(`error="${failure.error}"`);
+    parts.push(`error_description="${failure.description.replace(/["\\]/g, '')}"`);
+  }
+  if (failure.scope) parts.push(`scope="${failure.scope}"`);
+  return parts.join(', ');
+}
+
+export function isBearerFailure(value: AuthContext | BearerFailure): value is BearerFailure {
+  return 'error' in value;
+}
+
+/** Sends the failure in the documented error envelope with its challenge header. */
+export function sendBearerFailure(reply: FastifyReply, failure: BearerFailure): FastifyReply {
+  return reply
+    .code(failure.status)
+    .header('www-authenticate', bearerChallenge(failure))
+    .send({
+      errors: [{ code: failure.error, message: failure.description || 'an access token is required' }],
+    });
+}

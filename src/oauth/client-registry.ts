@@ -1,0 +1,144 @@
+import { randomInt } from 'node:crypto';
+import { randomToken, sha256 } from '../lib/crypto.ts';
+import { toClient } from '../storage/repositories/sql-oauth-store.ts';
+import type { Db } from '../storage/schema.ts';
+import { checkRegistrableRedirectUri, RedirectUriRefused } from './checks/check-redirect-uri.ts';
+import type { Client, ClientEnvironment, GrantStore } from './ports.ts';
+
+export const ENVIRONMENTS: readonly ClientEnvironment[] = ['development', 'certification', 'production'];
+
+export class ClientInputError extends Error {
+  override name = 'ClientInputError';
+}
+export class ClientNotFound extends Error {
+  override name = 'ClientNotFound';
+  constructor(id: string) {
+    super(`no client with id ${id}`);
+  }
+}
+
+export interface NewClient {
+  name: string;
+  environment: ClientEnvironment;
+  redirectUris: string[];
+  website?: string;
+  description?: string;
+  contactName?: string;
+  contactEmail?: string;
+  isPublic?: boolean;
+  isInternal?: boolean;
+  /** Fixed id and secret: only the development demo application uses these. */
+  id?: string;
+  secret?: string;
+}
+
+/** ParqEx docs, Requesting an Account: `client_id` is 18 digits followed by the API host. */
+export function newClientId(host: string): string {
+  let digits = String(randomInt(1, 10));
+  while (digits.length < 18) digits += String(randomInt(0, 10));
+  return `${digits}.${host}`;
+}
+
+function checkWebsite(url: string | undefined, label: string): void {
+  if (url === undefined) return;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ClientInputError(`${label} ${JSON.stringify(url)} is not an absolute URL`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ClientInputError(`${label} must be an http(s) URL`);
+  }
+}
+
+/**
+ * Staff's registry of applications: one registration per application environment (ParqEx docs,
+ * "A Note about Multiple Environments"). Secrets are shown once and stored as SHA-256 hashes.
+ */
+export class ClientRegistry {
+  readonly #db: Db;
+  readonly #grants: GrantStore;
+  readonly #host: string;
+  constructor(db: Db, grants: GrantStore, host: string) {
+    this.#db = db;
+    this.#grants = grants;
+    this.#host = host;
+  }
+
+  async create(input: NewClient, now: number): Promise<{ client: Client; clientSecret: string | null }> {
+    const name = input.name.trim();
+    if (!name) throw new ClientInputError('the application name is required');
+    if (!ENVIRONMENTS.includes(input.environment)) {
+      throw new ClientInputError(`environment must be one of ${ENVIRONMENTS.join(', ')}`);
+    }
+    if (input.redirectUris.length === 0) throw new ClientInputError('at least one redirect URI is required');
+    for (const uri of input.redirectUris) {
+      try {
+        checkRegistrableRedirectUri(uri, input.environment);
+      } catch (error) {
+        if (error instanceof RedirectUriRefused) throw new ClientInputError(error.message);
+        throw error;
+      }
+    }
+    checkWebsite(input.website, 'website');
+    const isPublic = input.isPublic ?? false;
+    const clientSecret = isPublic ? null : (input.secret ?? randomToken());
+    const id = input.id ?? newClientId(this.#host);
+    await this.#db
+      .insertInto('clients')
+      .values({
+        id,
+        secret_hash: clientSecret === null ? null : sha256(clientSecret),
+        name,
+        environment: input.environment,
+        redirect_uris: JSON.stringify([...new Set(input.redirectUris)]),
+        website: input.website ?? null,
+        description: input.description ?? null,
+        contact_name: input.contactName ?? null,
+        contact_email: input.contactEmail ?? null,
+        is_public: isPublic ? 1 : 0,
+        is_internal: input.isInternal ? 1 : 0,
+        created_at: now,
+      })
+      .execute();
+    return { client: await this.get(id), clientSecret };
+  }
+
+  async list(): Promise<Client[]> {
+    const rows = await this.#db.selectFrom('clients').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map(toClient);
+  }
+
+  async get(id: string): Promise<Client> {
+    const row = await this.#db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new ClientNotFound(id);
+    return toClient(row);
+  }
+
+  /** A new secret, shown once; the old one stops working at once. */
+  async rotateSecret(id: string, now: number): Promise<string> {
+    const client = await this.get(id);
+    if (client.isPublic) throw new ClientInputError('a public client has no secret to rotate');
+    const secret = randomToken();
+    await this.#db
+      .updateTable('clients')
+      .set({ secret_hash: sha256(secret), secret_rotated_at: now })
+      .where('id', '=', id)
+      .execute();
+    return secret;
+  }
+
+  /** Disables the client and revokes every grant and token it holds. */
+  async disable(id: string, now: number): Promise<Client> {
+    await this.get(id);
+    await this.#db
+      .updateTable('clients')
+      .set({ disabled_at: now })
+      .where('id', '=', id)
+      .where('disabled_at', 'is', null)
+      .execute();
+    await this.#grants.revokeClientGrants(id, now);
+    return this.get(id);
+  }
+}

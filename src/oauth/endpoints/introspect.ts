@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app-context.ts';
+import { findUserById } from '../../accounts/users.ts';
+import { sha256 } from '../../lib/crypto.ts';
+import { authenticateClient, readClientCredentials } from '../client-auth.ts';
+import { canonicalTokenRequest } from '../compat.ts';
+import { InvalidRequest } from '../errors.ts';
+import { formatScopes } from '../scopes.ts';
+import { parameterSources } from './token.ts';
+import { noStore, sendOAuthError } from './token-render.ts';
+
+export const INTROSPECTION_PATH = '/oauth/v2/endpoints/introspect/';
+
+/**
+ * RFC 7662 for the client the token was issued to; every other case (unknown, expired, revoked,
+ * rotated, another client's) is `{"active": false}` and nothing more (§2.2).
+ */
+export function registerIntrospectionEndpoint(app: FastifyInstance, ctx: AppContext): void {
+  app.post(INTROSPECTION_PATH, async (request, reply) => {
+    try {
+      const { params } = canonicalTokenRequest(parameterSources(request));
+      const client = await authenticateClient(ctx.store, readClientCredentials(request.headers.authorization, params));
+      const token = params.get('token');
+      if (!token) throw new InvalidRequest('token is missing');
+      const hash = sha256(token);
+      const now = ctx.clock.now();
+      const hint = params.get('token_type_hint');
+      const access = hint === 'refresh_token' ? undefined : await ctx.store.findAccessToken(hash);
+      const refresh = access ? undefined : await ctx.store.findRefreshToken(hash);
+      const found = access ?? refresh;
+      const active =
+        found !== undefined &&
+        found.clientId === client.id &&
+        found.revokedAt === null &&
+        found.expiresAt > now &&
+        (refresh === undefined || refresh.rotatedAt === null);
+      if (!active) return noStore(reply).send({ active: false });
+      const user = await findUserById(ctx.db, found.userId);
+      return noStore(reply).send({
+        active: true,
+        scope: formatScopes(found.scopes),
+        client_id: found.clientId,
+        username: user?.email,
+        token_type: access ? 'Bearer' : 'refresh_token',
+        exp: Math.floor(found.expiresAt / 1000),
+        iat: Math.floor(found.createdAt / 1000),
+        sub: found.userId,
+        iss: ctx.publicUrl,
+      });
+    } catch (error) {
+      return sendOAuthError(reply, error);
+    }
+  });
+}

@@ -1,0 +1,44 @@
+import { InvalidScope } from './errors.ts';
+
+/** The documented scopes (ParqEx docs, Step 1). */
+export const SCOPES = ['OPENDOOR', 'CLOSEDOOR'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** What each scope lets an application do, in plain words for the consent page. */
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  OPENDOOR: 'Open your doors and gates',
+  CLOSEDOOR: 'Close your doors and gates',
+};
+
+function isScope(value: string): value is Scope {
+  return (SCOPES as readonly string[]).includes(value);
+}
+
+/**
+ * ParqEx docs, Step 1: `scope` is comma-separated and case-insensitive (`opendoor,closedoor`).
+ * RFC 6749 §3.3 separates with spaces; both and any mix are accepted. Returns canonical, ordered scopes.
+ */
+export function parseScopes(raw: string | undefined): Scope[] {
+  const found = new Set<Scope>();
+  for (const part of (raw ?? '').split(/[\s,]+/)) {
+    if (part === '') continue;
+    const upper = part.toUpperCase();
+    if (!isScope(upper)) throw new InvalidScope(`unknown scope "${part}"; known scopes: ${SCOPES.join(', ')}`);
+    found.add(upper);
+  }
+  return SCOPES.filter((s) => found.has(s));
+}
+
+/** The canonical form returned in token responses and stored: upper-case, space-separated. */
+export function formatScopes(scopes: readonly string[]): string {
+  return SCOPES.filter((s) => scopes.includes(s)).join(' ');
+}
+
+/** Stored scopes back to a list. */
+export function storedScopes(stored: string): Scope[] {
+  return stored.split(' ').filter(isScope);
+}
+
+export function includesAll(granted: readonly string[], wanted: readonly string[]): boolean {
+  return wanted.every((s) => granted.includes(s));
+}

@@ -1,0 +1,126 @@
+import type { Generated, Kysely, Transaction } from 'kysely';
+
+/**
+ * The database as Kysely sees it. Times are epoch milliseconds (bigint columns, read back as numbers);
+ * booleans are 0/1 integers so both dialects store them alike.
+ */
+export interface Database {
+  app_settings: { key: string; value: string };
+  accounts: { id: string; name: string; created_at: number };
+  users: {
+    id: string;
+    account_id: string;
+    role: 'admin' | 'user';
+    email: string;
+    password_hash: string;
+    first_name: string;
+    last_name: string;
+    phone: string | null;
+    address_line1: string | null;
+    address_line2: string | null;
+    address_city: string | null;
+    address_region: string | null;
+    address_postal_code: string | null;
+    address_country: string | null;
+    time_zone: Generated<string>;
+    created_at: number;
+  };
+  vehicles: {
+    id: string;
+    user_id: string;
+    plate: string;
+    region: string | null;
+    make: string | null;
+    model: string | null;
+    color: string | null;
+    created_at: number;
+  };
+  sessions: {
+    id_hash: string;
+    user_id: string | null;
+    csrf_token: string;
+    created_at: number;
+    expires_at: number;
+  };
+  login_attempts: { id: string; throttle_key: string; attempted_at: number };
+  clients: {
+    id: string;
+    secret_hash: string | null;
+    name: string;
+    environment: 'development' | 'certification' | 'production';
+    redirect_uris: string;
+    website: string | null;
+    description: string | null;
+    contact_name: string | null;
+    contact_email: string | null;
+    is_public: number;
+    is_internal: number;
+    created_at: number;
+    secret_rotated_at: number | null;
+    disabled_at: number | null;
+  };
+  consents: {
+    user_id: string;
+    client_id: string;
+    scopes: string;
+    granted_at: number;
+    revoked_at: number | null;
+  };
+  authorization_requests: {
+    id_hash: string;
+    session_hash: string;
+    client_id: string;
+    redirect_uri: string;
+    scopes: string;
+    state: string | null;
+    code_challenge: string | null;
+    expires_at: number;
+  };
+  grants: {
+    id: string;
+    user_id: string;
+    client_id: string;
+    scopes: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  authorization_codes: {
+    code_hash: string;
+    grant_id: string;
+    client_id: string;
+    user_id: string;
+    redirect_uri: string;
+    scopes: string;
+    code_challenge: string | null;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+  };
+  access_tokens: {
+    token_hash: string;
+    grant_id: string;
+    client_id: string;
+    user_id: string;
+    scopes: string;
+    created_at: number;
+    expires_at: number;
+    revoked_at: number | null;
+  };
+  refresh_tokens: {
+    token_hash: string;
+    grant_id: string;
+    client_id: string;
+    user_id: string;
+    scopes: string;
+    created_at: number;
+    expires_at: number;
+    rotated_at: number | null;
+    successor_sealed: string | null;
+    revoked_at: number | null;
+  };
+}
+
+export type Db = Kysely<Database>;
+/** Repositories take either, so a change and what it implies commit together. */
+export type DbOrTrx = Kysely<Database> | Transaction<Database>;
+export type Dialect = 'sqlite' | 'postgres';
