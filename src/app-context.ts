@@ -1,12 +1,12 @@
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import type { Config } from './config.ts';
+import { publicHost } from './config.ts';
 import type { Clock } from './lib/clock.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { ClientRegistry } from './oauth/client-registry.ts';
 import type { OAuthStore } from './oauth/ports.ts';
 import { SqlOAuthStore } from './storage/repositories/sql-oauth-store.ts';
 import type { Db, Dialect } from './storage/schema.ts';
-import { publicHost } from './config.ts';
 
 /** What every route, page and command works with. Built once per process by `createContext`. */
 export interface AppContext {

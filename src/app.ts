@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { DestinationStream } from 'pino';
-import { INTERNAL_ERROR_MESSAGE, apiError } from './api/v1/envelope.ts';
+import { apiError, INTERNAL_ERROR_MESSAGE } from './api/v1/envelope.ts';
 import { registerUserInfoRoutes } from './api/v1/user-info.routes.ts';
 import type { AppContext } from './app-context.ts';
 import { uuid } from './lib/crypto.ts';
@@ -106,7 +111,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   app.setNotFoundHandler(async (request, reply) => {
     if (isApiPath(request.url)) return reply.code(404).send(apiError('not_found', 'No such endpoint.'));
-    return setPageHeaders(reply).code(404).send(errorPage('Page not found', 'There is no page at this address.'));
+    return setPageHeaders(reply)
+      .code(404)
+      .send(errorPage('Page not found', 'There is no page at this address.'));
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

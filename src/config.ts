@@ -59,9 +59,11 @@ type Env = Readonly<Record<string, string | undefined>>;
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
   const value = Number(raw.trim());
-  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -121,7 +123,8 @@ export function loadConfig(env: Env = process.env): Config {
     'PARQEX_TEST_DATABASE_URL',
   ]);
   for (const name of Object.keys(env)) {
-    if (name.startsWith('PARQEX_') && !known.has(name)) throw new ConfigError(`${name} is not a ParqEx setting`);
+    if (name.startsWith('PARQEX_') && !known.has(name))
+      throw new ConfigError(`${name} is not a ParqEx setting`);
   }
 
   const envName = env.PARQEX_ENV?.trim() || 'development';
@@ -132,7 +135,9 @@ export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST?.trim() || '127.0.0.1';
   const logLevel = env.PARQEX_LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError(`PARQEX_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+    throw new ConfigError(
+      `PARQEX_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`,
+    );
   }
   const databaseUrl = env.PARQEX_DATABASE_URL?.trim() || 'sqlite:data/parqex.db';
   if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {

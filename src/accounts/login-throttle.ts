@@ -33,7 +33,10 @@ export class LoginThrottle {
     for (const [key] of keys) {
       const id = uuid();
       ids.push(id);
-      await this.#db.insertInto('login_attempts').values({ id, throttle_key: key, attempted_at: now }).execute();
+      await this.#db
+        .insertInto('login_attempts')
+        .values({ id, throttle_key: key, attempted_at: now })
+        .execute();
     }
     let retryAt = 0;
     for (const [key, limit] of keys) {

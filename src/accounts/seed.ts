@@ -61,11 +61,20 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
  * (Re)creates the testing accounts and the demo application: existing ones (matched by email and
  * client id) are removed first, with everything they own.
  */
-export async function seedDemo(db: Db, clients: ClientRegistry, publicUrl: string, now: number): Promise<void> {
+export async function seedDemo(
+  db: Db,
+  clients: ClientRegistry,
+  publicUrl: string,
+  now: number,
+): Promise<void> {
   const emails = [...TESTING_ACCOUNTS.map((a) => a.email), JOHN.email];
   const clientId = demoClientId(publicUrl);
   await db.transaction().execute(async (trx) => {
-    const users = await trx.selectFrom('users').select(['id', 'account_id']).where('email', 'in', emails).execute();
+    const users = await trx
+      .selectFrom('users')
+      .select(['id', 'account_id'])
+      .where('email', 'in', emails)
+      .execute();
     const userIds = users.map((u) => u.id);
     const accountIds = [...new Set(users.map((u) => u.account_id))];
     if (userIds.length > 0) {

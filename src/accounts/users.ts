@@ -72,7 +72,11 @@ export async function findUserCredentials(
   db: DbOrTrx,
   email: string,
 ): Promise<{ user: User; passwordHash: string } | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', normalizeEmail(email))
+    .executeTakeFirst();
   return row && { user: toUser(row), passwordHash: row.password_hash };
 }
 
@@ -113,7 +117,8 @@ export async function createUser(
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw new UserInputError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  if (!input.firstName.trim() || !input.lastName.trim()) throw new UserInputError('first and last name are required');
+  if (!input.firstName.trim() || !input.lastName.trim())
+    throw new UserInputError('first and last name are required');
   const passwordHash = await hashPassword(input.password);
   const run = async (trx: DbOrTrx) => {
     const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
@@ -126,7 +131,11 @@ export async function createUser(
       const name = input.accountName ?? `${input.firstName.trim()} ${input.lastName.trim()}`;
       await trx.insertInto('accounts').values({ id: accountId, name, created_at: now }).execute();
     } else {
-      const account = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
+      const account = await trx
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', '=', accountId)
+        .executeTakeFirst();
       if (!account) throw new UserInputError(`account ${accountId} does not exist`);
     }
     const userId = input.id ?? uuid();

@@ -75,13 +75,15 @@ export async function clientsCommand(argv: string[]): Promise<void> {
   }
   const json = values.json ?? false;
   const id = positionals[0];
-  if (['show', 'rotate-secret', 'disable'].includes(sub) && !id) throw new UsageError(`clients ${sub} needs a client id`);
+  if (['show', 'rotate-secret', 'disable'].includes(sub) && !id)
+    throw new UsageError(`clients ${sub} needs a client id`);
   if (sub === 'create') {
     if (!values.name) throw new UsageError('clients create needs --name');
     if (!values.environment || !ENVIRONMENTS.includes(values.environment as ClientEnvironment)) {
       throw new UsageError(`clients create needs --environment ${ENVIRONMENTS.join('|')}`);
     }
-    if (!values['redirect-uri']?.length) throw new UsageError('clients create needs at least one --redirect-uri');
+    if (!values['redirect-uri']?.length)
+      throw new UsageError('clients create needs at least one --redirect-uri');
   } else if (!['list', 'show', 'rotate-secret', 'disable'].includes(sub)) {
     throw new UsageError(`unknown command: clients ${sub} (see parqex clients --help)`);
   }
@@ -121,7 +123,10 @@ export async function clientsCommand(argv: string[]): Promise<void> {
           clients.length === 0
             ? 'no applications registered'
             : clients
-                .map((c) => `${c.id}  ${c.environment.padEnd(13)} ${c.disabledAt ? 'disabled' : 'enabled '}  ${c.name}`)
+                .map(
+                  (c) =>
+                    `${c.id}  ${c.environment.padEnd(13)} ${c.disabledAt ? 'disabled' : 'enabled '}  ${c.name}`,
+                )
                 .join('\n'),
         );
         break;
@@ -133,8 +138,11 @@ export async function clientsCommand(argv: string[]): Promise<void> {
       }
       case 'rotate-secret': {
         const secret = await ctx.clients.rotateSecret(id!, now);
-        print(json, { client_id: id, client_secret: secret }, () =>
-          `client_id:     ${id}\nclient_secret: ${secret}\n(shown once; the previous secret no longer works)`,
+        print(
+          json,
+          { client_id: id, client_secret: secret },
+          () =>
+            `client_id:     ${id}\nclient_secret: ${secret}\n(shown once; the previous secret no longer works)`,
         );
         break;
       }

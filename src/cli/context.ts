@@ -14,7 +14,13 @@ export async function openContext(config: Config = loadConfig()): Promise<{
   try {
     const applied = await migrate(database.db);
     const secretKey = await resolveSecretKey(config, database.db);
-    const ctx = createContext({ config, db: database.db, dialect: database.dialect, clock: systemClock, secretKey });
+    const ctx = createContext({
+      config,
+      db: database.db,
+      dialect: database.dialect,
+      clock: systemClock,
+      secretKey,
+    });
     return { ctx, applied, close: database.close };
   } catch (error) {
     await database.close();

@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { DEMO_CLIENT, demoClientId, demoRedirectUri, JOHN, seedDemo, TESTING_ACCOUNTS } from '../accounts/seed.ts';
+import {
+  DEMO_CLIENT,
+  demoClientId,
+  demoRedirectUri,
+  JOHN,
+  seedDemo,
+  TESTING_ACCOUNTS,
+} from '../accounts/seed.ts';
 import { openContext } from './context.ts';
 import { print, UsageError } from './output.ts';
 
@@ -12,10 +19,14 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
   const { ctx, close } = await openContext();
   try {
-    if (ctx.config.env === 'production') throw new UsageError('demo data is refused when PARQEX_ENV=production');
+    if (ctx.config.env === 'production')
+      throw new UsageError('demo data is refused when PARQEX_ENV=production');
     await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
     const result = {
-      accounts: [...TESTING_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })), { email: JOHN.email, password: JOHN.password }],
+      accounts: [
+        ...TESTING_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })),
+        { email: JOHN.email, password: JOHN.password },
+      ],
       client_id: demoClientId(ctx.publicUrl),
       client_secret: DEMO_CLIENT.secret,
       redirect_uri: demoRedirectUri(ctx.publicUrl),

@@ -3,8 +3,8 @@ import { UserInputError } from '../accounts/users.ts';
 import { ConfigError } from '../config.ts';
 import { ClientInputError, ClientNotFound } from '../oauth/client-registry.ts';
 import { CLIENTS_HELP, clientsCommand } from './clients.ts';
-import { demoCommand, DEMO_HELP } from './demo.ts';
-import { migrateCommand, MIGRATE_HELP } from './migrate.ts';
+import { DEMO_HELP, demoCommand } from './demo.ts';
+import { MIGRATE_HELP, migrateCommand } from './migrate.ts';
 import { UsageError } from './output.ts';
 import { SERVE_HELP, serve } from './serve.ts';
 import { USERS_HELP, usersCommand } from './users.ts';
@@ -39,7 +39,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command: ${name} (see parqex --help)`);
-  if ((rest.includes('--help') || rest.includes('-h')) && (name === 'serve' || name === 'migrate' || name === 'demo')) {
+  if (
+    (rest.includes('--help') || rest.includes('-h')) &&
+    (name === 'serve' || name === 'migrate' || name === 'demo')
+  ) {
     process.stdout.write(`${command.help}\n`);
     return;
   }
@@ -58,6 +61,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`parqex: ${(error as Error).message}\n`);
     process.exit(error instanceof UsageError || error instanceof TypeError ? 2 : 1);
   }
-  process.stderr.write(`parqex: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `parqex: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -26,7 +26,9 @@ export async function serve(): Promise<void> {
   }
 
   const prune = () =>
-    pruneExpired(ctx.db, config, ctx.clock.now()).catch((error) => app.log.error({ err: error }, 'pruning failed'));
+    pruneExpired(ctx.db, config, ctx.clock.now()).catch((error) =>
+      app.log.error({ err: error }, 'pruning failed'),
+    );
   const pruneTimer = setInterval(prune, 60_000);
   pruneTimer.unref();
 
@@ -45,7 +47,8 @@ export async function serve(): Promise<void> {
 
   const bound = config.host.includes(':') ? `[${config.host}]` : config.host;
   process.stdout.write(`ParqEx listening on http://${bound}:${port}\n`);
-  if (ctx.publicUrl !== `http://${bound}:${port}`) process.stdout.write(`Public URL (issuer): ${ctx.publicUrl}\n`);
+  if (ctx.publicUrl !== `http://${bound}:${port}`)
+    process.stdout.write(`Public URL (issuer): ${ctx.publicUrl}\n`);
 }
 
 function printDemo(publicUrl: string): void {

@@ -52,8 +52,10 @@ export async function usersCommand(argv: string[]): Promise<void> {
       },
       ctx.clock.now(),
     );
-    print(json(values), { user_id: created.userId, account_id: created.accountId }, () =>
-      `user_id:    ${created.userId}\naccount_id: ${created.accountId}`,
+    print(
+      json(values),
+      { user_id: created.userId, account_id: created.accountId },
+      () => `user_id:    ${created.userId}\naccount_id: ${created.accountId}`,
     );
   } finally {
     await close();

@@ -4,15 +4,22 @@ import { redactUrl } from './log-redaction.ts';
 
 test('the token endpoint is logged without its query string', () => {
   assert.equal(
-    redactUrl('/oauth/v2/endpoints/token/?client_id=1&client_secret=s3cret&grant_type=authorization_code&code=abc'),
+    redactUrl(
+      '/oauth/v2/endpoints/token/?client_id=1&client_secret=s3cret&grant_type=authorization_code&code=abc',
+    ),
     '/oauth/v2/endpoints/token/?[redacted]',
   );
-  assert.equal(redactUrl('/oauth/v2/endpoints/token?refresh_token=r'), '/oauth/v2/endpoints/token?[redacted]');
+  assert.equal(
+    redactUrl('/oauth/v2/endpoints/token?refresh_token=r'),
+    '/oauth/v2/endpoints/token?[redacted]',
+  );
 });
 
 test('other URLs keep harmless parameters and hide the rest', () => {
   assert.equal(
-    redactUrl('/oauth/v2/endpoints/authorization/?client_id=1&state=secret-state&scope=opendoor&code_challenge=x'),
+    redactUrl(
+      '/oauth/v2/endpoints/authorization/?client_id=1&state=secret-state&scope=opendoor&code_challenge=x',
+    ),
     '/oauth/v2/endpoints/authorization/?client_id=1&state=[redacted]&scope=opendoor&code_challenge=[redacted]',
   );
   assert.equal(redactUrl('/healthz'), '/healthz');

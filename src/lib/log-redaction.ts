@@ -34,7 +34,9 @@ export function redactUrl(url: string): string {
     return `${path}?[redacted]`;
   }
   const kept = [...params].map(([name, value]) =>
-    SAFE_PARAMS.has(name) ? `${encodeURIComponent(name)}=${encodeURIComponent(value)}` : `${encodeURIComponent(name)}=[redacted]`,
+    SAFE_PARAMS.has(name)
+      ? `${encodeURIComponent(name)}=${encodeURIComponent(value)}`
+      : `${encodeURIComponent(name)}=[redacted]`,
   );
   return kept.length > 0 ? `${path}?${kept.join('&')}` : path;
 }

@@ -15,6 +15,10 @@ export async function resolveSecretKey(config: Config, db: Db): Promise<string> 
     .values({ key: 'secret_key', value: generated })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
-  const row = await db.selectFrom('app_settings').select('value').where('key', '=', 'secret_key').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('app_settings')
+    .select('value')
+    .where('key', '=', 'secret_key')
+    .executeTakeFirstOrThrow();
   return row.value;
 }

@@ -1,5 +1,5 @@
-import { matchesRegisteredRedirectUri } from './checks/check-redirect-uri.ts';
 import { checkPkceChallenge } from './checks/check-pkce.ts';
+import { matchesRegisteredRedirectUri } from './checks/check-redirect-uri.ts';
 import { InvalidRequest, type OAuthError, UnsupportedResponseType, UntrustedRedirect } from './errors.ts';
 import type { Client, ClientStore } from './ports.ts';
 import { parseScopes, type Scope } from './scopes.ts';
@@ -65,7 +65,10 @@ function single(query: RawQuery, name: string): string | undefined {
  * in doubt the error is shown at ParqEx (`UntrustedRedirect`), never sent to the URI (§4.1.2.1).
  * After that every error becomes a `RedirectableError`.
  */
-export async function checkAuthorizationRequest(clients: ClientStore, query: RawQuery): Promise<AuthorizationRequest> {
+export async function checkAuthorizationRequest(
+  clients: ClientStore,
+  query: RawQuery,
+): Promise<AuthorizationRequest> {
   let clientId: string | undefined;
   let presentedRedirect: string | undefined;
   try {
@@ -81,7 +84,8 @@ export async function checkAuthorizationRequest(clients: ClientStore, query: Raw
   }
   // Decision: redirect_uri is always required (the documented flow sends it; RFC 9700 §2.1 favours it),
   // so the token request can always be held to the same value (RFC 6749 §4.1.3).
-  if (presentedRedirect === undefined) throw new UntrustedRedirect('invalid_request', 'redirect_uri is missing');
+  if (presentedRedirect === undefined)
+    throw new UntrustedRedirect('invalid_request', 'redirect_uri is missing');
   if (!matchesRegisteredRedirectUri(client.redirectUris, presentedRedirect)) {
     throw new UntrustedRedirect('invalid_request', 'redirect_uri is not registered for this application');
   }
@@ -89,7 +93,8 @@ export async function checkAuthorizationRequest(clients: ClientStore, query: Raw
 
   const rawState = query.raw.get('state');
   try {
-    if ((query.decoded.get('state')?.length ?? 0) > 1) throw new InvalidRequest('parameter state is repeated');
+    if ((query.decoded.get('state')?.length ?? 0) > 1)
+      throw new InvalidRequest('parameter state is repeated');
     const responseType = single(query, 'response_type');
     if (responseType === undefined) throw new InvalidRequest('response_type is missing');
     if (responseType !== 'code') throw new UnsupportedResponseType('only response_type=code is supported');

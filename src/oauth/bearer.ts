@@ -29,17 +29,29 @@ export async function checkBearer(
 ): Promise<AuthContext | BearerFailure> {
   const query = request.query as Record<string, unknown> | undefined;
   if (query && 'access_token' in query) {
-    return { status: 400, error: 'invalid_request', description: 'send the access token in the Authorization header' };
+    return {
+      status: 400,
+      error: 'invalid_request',
+      description: 'send the access token in the Authorization header',
+    };
   }
   const header = request.headers.authorization;
   const match = header ? /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header) : null;
   if (!match) {
     // §3.1: a request with no authentication gets no error code.
-    return { status: 401, error: 'invalid_token', description: header ? 'malformed Authorization header' : '' };
+    return {
+      status: 401,
+      error: 'invalid_token',
+      description: header ? 'malformed Authorization header' : '',
+    };
   }
   const token = await ctx.store.findAccessToken(sha256(match[1]!));
   if (!token || token.revokedAt !== null || token.expiresAt <= ctx.clock.now()) {
-    return { status: 401, error: 'invalid_token', description: 'the access token is invalid, expired or revoked' };
+    return {
+      status: 401,
+      error: 'invalid_token',
+      description: 'the access token is invalid, expired or revoked',
+    };
   }
   const missing = needs.filter((s) => !token.scopes.includes(s));
   if (missing.length > 0) {

@@ -47,11 +47,15 @@ function formDecode(value: string): string {
  * Authenticates a client: confidential clients by secret (compared as SHA-256 hashes in constant
  * time), public clients by id alone. Disabled and unknown clients fail alike.
  */
-export async function authenticateClient(store: ClientStore, credentials: ClientCredentials): Promise<Client> {
+export async function authenticateClient(
+  store: ClientStore,
+  credentials: ClientCredentials,
+): Promise<Client> {
   const { clientId, clientSecret, viaBasic } = credentials;
   if (!clientId) throw new InvalidClient('client authentication is required', viaBasic);
   const client = await store.findClient(clientId);
-  if (!client || client.disabledAt !== null) throw new InvalidClient('client authentication failed', viaBasic);
+  if (!client || client.disabledAt !== null)
+    throw new InvalidClient('client authentication failed', viaBasic);
   if (client.isPublic) {
     if (clientSecret !== undefined) throw new InvalidClient('a public client has no secret', viaBasic);
     return client;

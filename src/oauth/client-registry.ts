@@ -106,7 +106,12 @@ export class ClientRegistry {
   }
 
   async list(): Promise<Client[]> {
-    const rows = await this.#db.selectFrom('clients').selectAll().orderBy('created_at').orderBy('id').execute();
+    const rows = await this.#db
+      .selectFrom('clients')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map(toClient);
   }
 

@@ -25,7 +25,12 @@ export function mintTokenPair(
 ): IssuedPair {
   const accessToken = randomToken();
   const refreshToken = randomToken();
-  const base = { grantId: grant.grantId, clientId: grant.clientId, userId: grant.userId, scopes: grant.scopes };
+  const base = {
+    grantId: grant.grantId,
+    clientId: grant.clientId,
+    userId: grant.userId,
+    scopes: grant.scopes,
+  };
   return {
     response: {
       access_token: accessToken,
@@ -35,6 +40,11 @@ export function mintTokenPair(
       scope: formatScopes(grant.scopes),
     },
     access: { ...base, tokenHash: sha256(accessToken), createdAt: now, expiresAt: now + ttl.accessS * 1000 },
-    refresh: { ...base, tokenHash: sha256(refreshToken), createdAt: now, expiresAt: now + ttl.refreshIdleS * 1000 },
+    refresh: {
+      ...base,
+      tokenHash: sha256(refreshToken),
+      createdAt: now,
+      expiresAt: now + ttl.refreshIdleS * 1000,
+    },
   };
 }

@@ -78,7 +78,13 @@ export type RotateResult =
 
 export interface GrantStore {
   /** Creates a grant: the chain of codes and tokens one authorization produced. */
-  createGrant(grant: { id: string; userId: string; clientId: string; scopes: Scope[]; now: number }): Promise<void>;
+  createGrant(grant: {
+    id: string;
+    userId: string;
+    clientId: string;
+    scopes: Scope[];
+    now: number;
+  }): Promise<void>;
   /** True while the grant exists and has not been revoked. */
   isGrantActive(grantId: string): Promise<boolean>;
   /** Revokes the grant and every code and token it issued, atomically. Idempotent. */

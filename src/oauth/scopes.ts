@@ -23,7 +23,8 @@ export function parseScopes(raw: string | undefined): Scope[] {
   for (const part of (raw ?? '').split(/[\s,]+/)) {
     if (part === '') continue;
     const upper = part.toUpperCase();
-    if (!isScope(upper)) throw new InvalidScope(`unknown scope "${part}"; known scopes: ${SCOPES.join(', ')}`);
+    if (!isScope(upper))
+      throw new InvalidScope(`unknown scope "${part}"; known scopes: ${SCOPES.join(', ')}`);
     found.add(upper);
   }
   return SCOPES.filter((s) => found.has(s));

@@ -10,7 +10,10 @@ export async function pruneExpired(db: Db, config: Config, now: number): Promise
   const dayAgo = now - 86_400_000;
   await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   await db.deleteFrom('authorization_requests').where('expires_at', '<=', now).execute();
-  await db.deleteFrom('login_attempts').where('attempted_at', '<=', now - config.loginWindowS * 1000).execute();
+  await db
+    .deleteFrom('login_attempts')
+    .where('attempted_at', '<=', now - config.loginWindowS * 1000)
+    .execute();
   await db.deleteFrom('authorization_codes').where('expires_at', '<=', dayAgo).execute();
   await db.deleteFrom('access_tokens').where('expires_at', '<=', dayAgo).execute();
   await db.deleteFrom('refresh_tokens').where('expires_at', '<=', dayAgo).execute();

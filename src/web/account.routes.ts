@@ -28,7 +28,8 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext, ses
       scopes: storedScopes(r.scopes),
       grantedAt: new Date(r.granted_at).toISOString().slice(0, 10),
     }));
-    const notice = (request.query as Record<string, string | undefined>).revoked === '1' ? 'Access revoked.' : undefined;
+    const notice =
+      (request.query as Record<string, string | undefined>).revoked === '1' ? 'Access revoked.' : undefined;
     return setPageHeaders(reply).send(
       accountPage({
         csrfToken: web.session.csrfToken,
@@ -44,12 +45,17 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext, ses
     const form = formOf(request);
     const web = await sessions.load(request);
     if (!web?.user || !isCsrfValid(request, web.session, form.get('csrf'))) {
-      return setPageHeaders(reply).code(403).send(errorPage('Request refused', 'This form has expired. Please try again.'));
+      return setPageHeaders(reply)
+        .code(403)
+        .send(errorPage('Request refused', 'This form has expired. Please try again.'));
     }
     const clientId = form.get('client_id');
     if (clientId) {
       await ctx.store.revokeUserClient(web.user.id, clientId, ctx.clock.now());
-      request.log.info({ event: 'grant.revoked', userId: web.user.id, clientId }, 'user revoked an application');
+      request.log.info(
+        { event: 'grant.revoked', userId: web.user.id, clientId },
+        'user revoked an application',
+      );
     }
     return reply.redirect('/account?revoked=1#applications', 303);
   });

@@ -30,7 +30,9 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext, sessi
     const email = normalizeEmail(form.get('email') ?? '');
     const password = form.get('password') ?? '';
     const again = (status: number, error: string) =>
-      setPageHeaders(reply).code(status).send(loginPage({ csrfToken: session.csrfToken, returnTo, email, error }));
+      setPageHeaders(reply)
+        .code(status)
+        .send(loginPage({ csrfToken: session.csrfToken, returnTo, email, error }));
 
     const now = ctx.clock.now();
     const ticket = await ctx.throttle.begin(email, request.ip, now);

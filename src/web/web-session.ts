@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createSession, deleteSession, findSession, type Session } from '../accounts/sessions.ts';
 import { findUserById, type User } from '../accounts/users.ts';
-import { safeEqual } from '../lib/crypto.ts';
 import type { AppContext } from '../app-context.ts';
+import { safeEqual } from '../lib/crypto.ts';
 
 export const SESSION_COOKIE = 'parqex_session';
 /** A visitor who has not signed in keeps a short session: just long enough to fill in a form. */
@@ -46,7 +46,12 @@ export class WebSessions {
   /** Signing in replaces the session (no fixation): the old one is deleted, a new one is issued. */
   async signIn(reply: FastifyReply, previous: Session | undefined, user: User): Promise<Session> {
     if (previous) await deleteSession(this.#ctx.db, previous.idHash);
-    const session = await createSession(this.#ctx.db, user.id, this.#ctx.clock.now(), this.#ctx.config.sessionTtlS);
+    const session = await createSession(
+      this.#ctx.db,
+      user.id,
+      this.#ctx.clock.now(),
+      this.#ctx.config.sessionTtlS,
+    );
     this.#setCookie(reply, session);
     return session;
   }
@@ -72,7 +77,11 @@ export class WebSessions {
  * CSRF: the synchronizer token of the session must come back in the form, and a browser's Origin
  * header, when sent, must be this server's own.
  */
-export function isCsrfValid(request: FastifyRequest, session: Session | undefined, token: string | null): boolean {
+export function isCsrfValid(
+  request: FastifyRequest,
+  session: Session | undefined,
+  token: string | null,
+): boolean {
   if (!session || !token || !safeEqual(token, session.csrfToken)) return false;
   const origin = request.headers.origin;
   if (origin === undefined) return true;
@@ -81,6 +90,6 @@ export function isCsrfValid(request: FastifyRequest, session: Session | undefine
 
 /** Only same-site paths: `/…` but not `//host` or `/\host` (no open redirect through login). */
 export function safeReturnPath(value: string | null | undefined, fallback = '/account'): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
   return value;
 }

@@ -13,9 +13,16 @@ export function registerUserInfoRoutes(app: FastifyInstance, ctx: AppContext): v
       const auth = await checkBearer(ctx, request);
       if (isBearerFailure(auth)) return sendBearerFailure(reply, auth);
       const user = await findUserById(ctx.db, auth.userId);
-      if (!user) return sendBearerFailure(reply, { status: 401, error: 'invalid_token', description: 'the user no longer exists' });
+      if (!user)
+        return sendBearerFailure(reply, {
+          status: 401,
+          error: 'invalid_token',
+          description: 'the user no longer exists',
+        });
       const vehicles = await listVehicles(ctx.db, user.id);
-      return reply.header('cache-control', 'no-store').send(envelope(toWireProfile(user, vehicles), ctx.clock.now()));
+      return reply
+        .header('cache-control', 'no-store')
+        .send(envelope(toWireProfile(user, vehicles), ctx.clock.now()));
     });
   }
 }

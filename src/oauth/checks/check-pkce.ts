@@ -33,5 +33,6 @@ export function checkPkceVerifier(storedChallenge: string | null, verifier: stri
   if (verifier === undefined) throw new InvalidGrant('code_verifier is required for this code');
   if (!PKCE_VALUE.test(verifier)) throw new InvalidGrant('code_verifier is malformed');
   const computed = createHash('sha256').update(verifier, 'ascii').digest('base64url');
-  if (!safeEqual(computed, storedChallenge)) throw new InvalidGrant('code_verifier does not match the code_challenge');
+  if (!safeEqual(computed, storedChallenge))
+    throw new InvalidGrant('code_verifier does not match the code_challenge');
 }

@@ -24,7 +24,11 @@ const DECISION_PATH = '/oauth/v2/endpoints/authorization/decision';
  * RFC 6749 §4.1.1–4.1.2 at the documented path: sign in (ParqEx login page), consent (ALLOW / DENY),
  * then a redirect with `code`, `state` and `iss`.
  */
-export function registerAuthorizationEndpoint(app: FastifyInstance, ctx: AppContext, sessions: WebSessions): void {
+export function registerAuthorizationEndpoint(
+  app: FastifyInstance,
+  ctx: AppContext,
+  sessions: WebSessions,
+): void {
   app.get(AUTHORIZATION_PATH, async (request, reply) => {
     let authorization: AuthorizationRequest;
     try {
@@ -45,7 +49,11 @@ export function registerAuthorizationEndpoint(app: FastifyInstance, ctx: AppCont
     const now = ctx.clock.now();
     const consented = authorization.client.isInternal
       ? authorization.scopes
-      : await ctx.store.findConsent(web.user.id, authorization.client.id, now - ctx.config.consentTtlS * 1000);
+      : await ctx.store.findConsent(
+          web.user.id,
+          authorization.client.id,
+          now - ctx.config.consentTtlS * 1000,
+        );
     if (consented && includesAll(consented, authorization.scopes)) {
       // A still-valid consent for these scopes (or a first-party app): no page, straight back.
       const location = await approve(ctx, web.user.id, authorization, now);
@@ -82,7 +90,12 @@ export function registerAuthorizationEndpoint(app: FastifyInstance, ctx: AppCont
     if (!web?.user || !isCsrfValid(request, web.session, form.get('csrf'))) {
       return setPageHeaders(reply)
         .code(403)
-        .send(errorPage('Request refused', 'This form has expired or did not come from ParqEx. Please start again from the application.'));
+        .send(
+          errorPage(
+            'Request refused',
+            'This form has expired or did not come from ParqEx. Please start again from the application.',
+          ),
+        );
     }
     const requestId = form.get('request_id') ?? '';
     const pending = requestId ? await ctx.store.takeAuthorizationRequest(sha256(requestId)) : undefined;
@@ -90,31 +103,60 @@ export function registerAuthorizationEndpoint(app: FastifyInstance, ctx: AppCont
     if (!pending || pending.sessionHash !== web.session.idHash || pending.expiresAt <= now) {
       return setPageHeaders(reply)
         .code(400)
-        .send(errorPage('Request expired', 'This authorization request has expired. Please start again from the application.'));
+        .send(
+          errorPage(
+            'Request expired',
+            'This authorization request has expired. Please start again from the application.',
+          ),
+        );
     }
     const client = await ctx.store.findClient(pending.clientId);
     if (!client || client.disabledAt !== null) {
-      return renderAuthorizationError(reply, ctx, new UntrustedRedirect('invalid_client', 'this application is disabled'));
+      return renderAuthorizationError(
+        reply,
+        ctx,
+        new UntrustedRedirect('invalid_client', 'this application is disabled'),
+      );
     }
     const rawState = pending.state ?? undefined;
     if (form.get('decision') !== 'allow') {
-      const denied = new RedirectableError(new AccessDenied('the user denied access'), pending.redirectUri, rawState);
+      const denied = new RedirectableError(
+        new AccessDenied('the user denied access'),
+        pending.redirectUri,
+        rawState,
+      );
       return reply.redirect(errorRedirect(denied, ctx.publicUrl), 303);
     }
     const scopes = pending.scopes;
     const previous = (await ctx.store.findConsent(web.user.id, client.id, 0)) ?? [];
-    await ctx.store.saveConsent(web.user.id, client.id, storedScopes([...previous, ...scopes].join(' ')), now);
+    await ctx.store.saveConsent(
+      web.user.id,
+      client.id,
+      storedScopes([...previous, ...scopes].join(' ')),
+      now,
+    );
     const location = await approve(
       ctx,
       web.user.id,
-      { client, redirectUri: pending.redirectUri, scopes, rawState, codeChallenge: pending.codeChallenge ?? undefined },
+      {
+        client,
+        redirectUri: pending.redirectUri,
+        scopes,
+        rawState,
+        codeChallenge: pending.codeChallenge ?? undefined,
+      },
       now,
     );
     return reply.redirect(location, 303);
   });
 }
 
-function approve(ctx: AppContext, userId: string, authorization: AuthorizationRequest, now: number): Promise<string> {
+function approve(
+  ctx: AppContext,
+  userId: string,
+  authorization: AuthorizationRequest,
+  now: number,
+): Promise<string> {
   return issueCode(
     ctx.store,
     {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.ts';
 import { findUserById } from '../../accounts/users.ts';
+import type { AppContext } from '../../app-context.ts';
 import { sha256 } from '../../lib/crypto.ts';
 import { authenticateClient, readClientCredentials } from '../client-auth.ts';
 import { canonicalTokenRequest } from '../compat.ts';
@@ -19,7 +19,10 @@ export function registerIntrospectionEndpoint(app: FastifyInstance, ctx: AppCont
   app.post(INTROSPECTION_PATH, async (request, reply) => {
     try {
       const { params } = canonicalTokenRequest(parameterSources(request));
-      const client = await authenticateClient(ctx.store, readClientCredentials(request.headers.authorization, params));
+      const client = await authenticateClient(
+        ctx.store,
+        readClientCredentials(request.headers.authorization, params),
+      );
       const token = params.get('token');
       if (!token) throw new InvalidRequest('token is missing');
       const hash = sha256(token);

@@ -17,7 +17,10 @@ export function registerRevocationEndpoint(app: FastifyInstance, ctx: AppContext
   app.post(REVOCATION_PATH, async (request, reply) => {
     try {
       const { params } = canonicalTokenRequest(parameterSources(request));
-      const client = await authenticateClient(ctx.store, readClientCredentials(request.headers.authorization, params));
+      const client = await authenticateClient(
+        ctx.store,
+        readClientCredentials(request.headers.authorization, params),
+      );
       const token = params.get('token');
       if (!token) throw new InvalidRequest('token is missing');
       const hash = sha256(token);

@@ -49,7 +49,11 @@ export function registerTokenEndpoint(app: FastifyInstance, ctx: AppContext): vo
           tokens = await exchangeAuthorizationCode(
             ctx.store,
             client,
-            { code: params.get('code'), redirectUri: params.get('redirect_uri'), codeVerifier: params.get('code_verifier') },
+            {
+              code: params.get('code'),
+              redirectUri: params.get('redirect_uri'),
+              codeVerifier: params.get('code_verifier'),
+            },
             now,
             settings,
           );

@@ -55,7 +55,8 @@ function checkCode(
   now: number,
 ): OAuthError | undefined {
   // RFC 6749 §4.1.3: the code is bound to the client it was issued to …
-  if (code.clientId !== client.id) return new InvalidGrant('the authorization code was issued to another client');
+  if (code.clientId !== client.id)
+    return new InvalidGrant('the authorization code was issued to another client');
   if (code.expiresAt <= now) return new InvalidGrant('the authorization code has expired');
   // … and to the redirect_uri of the authorization request, compared exactly.
   if (request.redirectUri !== code.redirectUri) {

@@ -47,10 +47,14 @@ export async function refreshTokens(
     if (rotation.outcome === 'unknown') throw new InvalidGrant('the refresh token is invalid');
     if (rotation.outcome === 'already-rotated') return reuse(rotation.token, now, settings, box);
 
-    const pair = mintTokenPair({ grantId: token.grantId, clientId: client.id, userId: token.userId, scopes }, now, {
-      accessS: settings.accessTokenTtlS,
-      refreshIdleS: settings.refreshTokenIdleTtlS,
-    });
+    const pair = mintTokenPair(
+      { grantId: token.grantId, clientId: client.id, userId: token.userId, scopes },
+      now,
+      {
+        accessS: settings.accessTokenTtlS,
+        refreshIdleS: settings.refreshTokenIdleTtlS,
+      },
+    );
     await trx.saveTokens(pair.access, pair.refresh, {
       tokenHash,
       successorSealed: box.seal(JSON.stringify(pair.response)),
@@ -67,7 +71,8 @@ export async function refreshTokens(
 function checkUsable(token: RefreshTokenRecord | undefined, client: Client, now: number): void {
   if (!token || token.clientId !== client.id) throw new InvalidGrant('the refresh token is invalid');
   if (token.revokedAt !== null) throw new InvalidGrant('the refresh token was revoked');
-  if (token.rotatedAt === null && token.expiresAt <= now) throw new InvalidGrant('the refresh token has expired');
+  if (token.rotatedAt === null && token.expiresAt <= now)
+    throw new InvalidGrant('the refresh token has expired');
 }
 
 function reuse(token: RefreshTokenRecord, now: number, settings: RefreshSettings, box: SecretBox): Outcome {

@@ -127,7 +127,11 @@ export class SqlOAuthStore implements OAuthStore {
   async revokeClientGrants(clientId: string, now: number): Promise<void> {
     await this.transaction(async (store) => {
       const self = store as SqlOAuthStore;
-      const grants = await self.#db.selectFrom('grants').select('id').where('client_id', '=', clientId).execute();
+      const grants = await self.#db
+        .selectFrom('grants')
+        .select('id')
+        .where('client_id', '=', clientId)
+        .execute();
       await self.#revokeGrants(
         grants.map((g) => g.id),
         now,
@@ -274,7 +278,9 @@ export class SqlOAuthStore implements OAuthStore {
       .executeTakeFirst();
     const token = await this.findRefreshToken(tokenHash);
     if (!token) return { outcome: 'unknown' };
-    return updated.numUpdatedRows === 1n ? { outcome: 'rotated', token } : { outcome: 'already-rotated', token };
+    return updated.numUpdatedRows === 1n
+      ? { outcome: 'rotated', token }
+      : { outcome: 'already-rotated', token };
   }
 
   async revokeAccessToken(tokenHash: string, now: number): Promise<void> {

@@ -35,7 +35,9 @@ ${
   input.applications.length === 0
     ? html`<p class="muted">No application has access to your account.</p>`
     : html`<ul class="apps">${input.applications.map(
-        (app) => html`<li><div><strong>${app.name}</strong>${app.website ? html` · <span class="muted">${app.website}</span>` : ''}
+        (
+          app,
+        ) => html`<li><div><strong>${app.name}</strong>${app.website ? html` · <span class="muted">${app.website}</span>` : ''}
 <div class="muted">${app.scopes.length > 0 ? app.scopes.map((s) => SCOPE_DESCRIPTIONS[s]).join(', ') : 'See your profile'} · since ${app.grantedAt}</div></div>
 <form method="post" action="/account/applications/revoke"><input type="hidden" name="csrf" value="${input.csrfToken}"><input type="hidden" name="client_id" value="${app.clientId}"><button type="submit" class="danger">Revoke access</button></form></li>`,
       )}</ul>`

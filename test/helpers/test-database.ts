@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate, type OpenDatabase, openDatabase } from '../../src/storage/database.ts';
+
+/** The database the suite runs on: PostgreSQL when PARQEX_TEST_DATABASE_URL is set, else SQLite. */
+export const TEST_DATABASE_URL = process.env.PARQEX_TEST_DATABASE_URL || undefined;
+export const TEST_DIALECT = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+
+export interface TestDatabase extends OpenDatabase {
+  /** The URL another process can use to reach the same data (PostgreSQL: with the schema). */
+  url: string;
+  searchPath: string | undefined;
+}
+
+/**
+ * A fresh, migrated database for one test app. SQLite: a private in-memory database. PostgreSQL:
+ * a private schema in the run's database, dropped on close. A configured but unreachable
+ * PostgreSQL fails the test loudly: it is never skipped.
+ */
+export async function freshDatabase(): Promise<TestDatabase> {
+  if (!TEST_DATABASE_URL) {
+    const database = openDatabase('sqlite::memory:');
+    await migrate(database.db);
+    return { ...database, url: 'sqlite::memory:', searchPath: undefined };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create schema ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const database = openDatabase(TEST_DATABASE_URL, { searchPath: schema, poolSize: 5 });
+  await migrate(database.db);
+  return {
+    ...database,
+    url: TEST_DATABASE_URL,
+    searchPath: schema,
+    close: async () => {
+      await database.close();
+      const cleanup = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await cleanup.connect();
+      try {
+        await cleanup.query(`drop schema ${schema} cascade`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}
