@@ -74,7 +74,7 @@ describe('the documented OAuth flow, step by step as printed', () => {
     ]);
     const response = await fetch(`${app.baseUrl}/oauth/v2/endpoints/token/?${query}`, { method: 'POST' });
     assert.equal(response.status, 200);
-    assert.ok((await response.json()).access_token);
+    assert.ok(((await response.json()) as { access_token?: string }).access_token);
   });
 
   test('the token endpoint answers with and without its trailing slash', async () => {
@@ -175,7 +175,7 @@ describe('the documented OAuth flow, step by step as printed', () => {
 
   test('RFC 8414 metadata: issuer byte-equal to the public URL, every endpoint', async () => {
     const response = await fetch(`${app.baseUrl}/.well-known/oauth-authorization-server`);
-    const metadata = await response.json();
+    const metadata = (await response.json()) as Record<string, any>;
     assert.equal(metadata.issuer, app.baseUrl);
     assert.equal(metadata.authorization_endpoint, `${app.baseUrl}/oauth/v2/endpoints/authorization/`);
     assert.equal(metadata.token_endpoint, `${app.baseUrl}/oauth/v2/endpoints/token/`);
