@@ -22,7 +22,6 @@ export interface RegisteredClient {
 export interface TokenCall {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of many shapes
   body: any;
 }
 
