@@ -53,8 +53,14 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenDataba
  * Applies pending migrations. On PostgreSQL, Kysely's migrator holds a lock so several hosts starting
  * at once apply each migration exactly once.
  */
-export async function migrate(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrate(db: Db, dialect: Dialect): Promise<string[]> {
+  // PostgreSQL: keep Kysely's bookkeeping tables in the schema the server works in (search_path),
+  // or the migrator mistakes another schema's tables for its own.
+  const migrationTableSchema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error('database migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -17,11 +17,12 @@ export interface TestDatabase extends OpenDatabase {
  * a private schema in the run's database, dropped on close. A configured but unreachable
  * PostgreSQL fails the test loudly: it is never skipped.
  */
-export async function freshDatabase(): Promise<TestDatabase> {
+export async function freshDatabase(options: { sqliteFile?: string } = {}): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
-    const database = openDatabase('sqlite::memory:');
-    await migrate(database.db);
-    return { ...database, url: 'sqlite::memory:', searchPath: undefined };
+    const url = `sqlite:${options.sqliteFile ?? ':memory:'}`;
+    const database = openDatabase(url);
+    await migrate(database.db, database.dialect);
+    return { ...database, url, searchPath: undefined };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -32,7 +33,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const database = openDatabase(TEST_DATABASE_URL, { searchPath: schema, poolSize: 5 });
-  await migrate(database.db);
+  await migrate(database.db, database.dialect);
   return {
     ...database,
     url: TEST_DATABASE_URL,
@@ -48,4 +49,12 @@ export async function freshDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** A second connection (pool) to the same data, as another server process would have. */
+export function sharedDatabase(existing: TestDatabase): TestDatabase {
+  if (existing.url === 'sqlite::memory:')
+    throw new Error('an in-memory database cannot be shared: use sqliteFile');
+  const database = openDatabase(existing.url, { searchPath: existing.searchPath, poolSize: 5 });
+  return { ...database, url: existing.url, searchPath: existing.searchPath };
 }

@@ -183,7 +183,7 @@ function renderAuthorizationError(reply: FastifyReply, ctx: AppContext, error: u
       .send(
         errorPage(
           'This application cannot sign in with ParqEx',
-          error.description.charAt(0).toUpperCase() + error.description.slice(1),
+          `The request cannot be completed: ${error.description}.`,
           `Error code: ${error.code}. If you are the developer of this application, check its client_id and redirect URI with ParqEx Support.`,
         ),
       );
