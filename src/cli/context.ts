@@ -12,7 +12,7 @@ export async function openContext(config: Config = loadConfig()): Promise<{
 }> {
   const database = openDatabase(config.databaseUrl, { poolSize: config.dbPoolSize });
   try {
-    const applied = await migrate(database.db);
+    const applied = await migrate(database.db, database.dialect);
     const secretKey = await resolveSecretKey(config, database.db);
     const ctx = createContext({
       config,

@@ -10,9 +10,9 @@ Safe to run from several hosts at once (the migrator holds a lock). Takes --json
 export async function migrateCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
   const config = loadConfig();
-  const { db, close } = openDatabase(config.databaseUrl, { poolSize: 1 });
+  const { db, dialect, close } = openDatabase(config.databaseUrl, { poolSize: 1 });
   try {
-    const applied = await migrate(db);
+    const applied = await migrate(db, dialect);
     print(values.json ?? false, { applied }, () =>
       applied.length === 0 ? 'database is up to date' : `applied: ${applied.join(', ')}`,
     );
