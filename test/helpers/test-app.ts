@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { type Clock, systemClock } from '../../src/lib/clock.ts';
 import type { NewClient } from '../../src/oauth/client-registry.ts';
 import { Browser, formField } from './http.ts';
-import { freshDatabase, type TestDatabase } from './test-database.ts';
+import { freshDatabase, sharedDatabase, type TestDatabase } from './test-database.ts';
 
 export const JOHN = { email: 'john.doe@parqex.com', password: 'parqex-john' };
 export const TEST_OWNER = { email: 'test@parqex.com', password: 'parqex-test' };
@@ -119,36 +119,44 @@ export class TestApp {
   async authorize(
     options: AuthorizeOptions = {},
   ): Promise<{ location: string; params: URLSearchParams; code: string }> {
+    const location = await this.completeInBrowser(this.authorizationUrl(options), options);
+    const params = new URL(location).searchParams;
+    return { location, params, code: params.get('code') ?? '' };
+  }
+
+  /**
+   * The browser part for any authorization URL (a path or an absolute URL, e.g. one a client library
+   * built): signs in when the login page shows, answers the consent page, and returns the Location
+   * of the redirect back to the application.
+   */
+  async completeInBrowser(
+    url: string,
+    options: Pick<AuthorizeOptions, 'browser' | 'user' | 'decision'> = {},
+  ): Promise<string> {
     const browser = options.browser ?? this.browser();
-    const url = this.authorizationUrl(options);
+    const user = options.user ?? JOHN;
     let page = await browser.get(url);
     if (page.status === 200 && page.text_.includes('action="/login"')) {
       const login = await browser.post('/login', {
         csrf: formField(page.text_, 'csrf'),
         return_to: formField(page.text_, 'return_to'),
-        email: (options.user ?? JOHN).email,
-        password: (options.user ?? JOHN).password,
+        email: user.email,
+        password: user.password,
       });
       if (login.status !== 303) throw new Error(`login failed: ${login.status} ${login.text_.slice(0, 500)}`);
       page = await browser.get(login.headers.get('location')!);
     }
-    let location: string;
-    if (page.status === 302) {
-      location = page.headers.get('location')!;
-    } else {
-      if (page.status !== 200)
-        throw new Error(`authorization page: ${page.status} ${page.text_.slice(0, 500)}`);
-      const decision = await browser.post('/oauth/v2/endpoints/authorization/decision', {
-        csrf: formField(page.text_, 'csrf'),
-        request_id: formField(page.text_, 'request_id'),
-        decision: options.decision ?? 'allow',
-      });
-      if (decision.status !== 303)
-        throw new Error(`decision: ${decision.status} ${decision.text_.slice(0, 500)}`);
-      location = decision.headers.get('location')!;
-    }
-    const params = new URL(location).searchParams;
-    return { location, params, code: params.get('code') ?? '' };
+    if (page.status === 302) return page.headers.get('location')!;
+    if (page.status !== 200)
+      throw new Error(`authorization page: ${page.status} ${page.text_.slice(0, 500)}`);
+    const decision = await browser.post('/oauth/v2/endpoints/authorization/decision', {
+      csrf: formField(page.text_, 'csrf'),
+      request_id: formField(page.text_, 'request_id'),
+      decision: options.decision ?? 'allow',
+    });
+    if (decision.status !== 303)
+      throw new Error(`decision: ${decision.status} ${decision.text_.slice(0, 500)}`);
+    return decision.headers.get('location')!;
   }
 
   /** A token request. GET puts everything in the query (the documented form); POST sends a form body. */
@@ -238,7 +246,14 @@ export class TestApp {
  * `env` overrides settings (as the environment would); `clock` replaces the system clock.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** Run as a second server process over this app's database (no seeding). */
+    shareDatabaseWith?: TestApp;
+    /** SQLite only: keep the database in this file (so that another app can share it). */
+    sqliteFile?: string;
+  } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     PORT: '0',
@@ -246,7 +261,9 @@ export async function startTestApp(
     PARQEX_LOG_LEVEL: 'info',
     ...options.env,
   });
-  const database = await freshDatabase();
+  const database = options.shareDatabaseWith
+    ? sharedDatabase(options.shareDatabaseWith.database)
+    : await freshDatabase({ sqliteFile: options.sqliteFile });
   const logs: string[] = [];
   const ctx = createContext({
     config,
@@ -260,6 +277,6 @@ export async function startTestApp(
   const { port } = app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   if (config.publicUrlIsDefault) ctx.publicUrl = baseUrl;
-  await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
+  if (!options.shareDatabaseWith) await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
   return new TestApp({ ctx, app, baseUrl: ctx.publicUrl, logs, database });
 }
