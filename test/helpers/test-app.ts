@@ -102,7 +102,7 @@ export class TestApp {
   }
 
   /** Signs a browser in through the login page. */
-  async signIn(browser: Browser, user = JOHN, returnTo = '/account'): Promise<Response> {
+  async signIn(browser: Browser, user = JOHN, returnTo = '/account'): Promise<Response & { text_: string }> {
     const page = await browser.get(`/login?return_to=${encodeURIComponent(returnTo)}`);
     return browser.post('/login', {
       csrf: formField(page.text_, 'csrf'),
