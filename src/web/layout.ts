@@ -8,6 +8,7 @@ export function layout(title: string, body: SafeHtml): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ParqEx</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/parqex.css">
 </head>
 <body>

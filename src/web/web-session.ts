@@ -74,8 +74,10 @@ export class WebSessions {
 }
 
 /**
- * CSRF: the synchronizer token of the session must come back in the form, and a browser's Origin
- * header, when sent, must be this server's own.
+ * CSRF: the synchronizer token of the session must come back in the form. As a second line, a
+ * browser's Fetch Metadata (`Sec-Fetch-Site`) must say same-origin when sent, and an `Origin` header
+ * must be ours. Our pages send `Referrer-Policy: no-referrer`, under which browsers send
+ * `Origin: null` even for same-origin form posts, so `null` is judged by Sec-Fetch-Site alone.
  */
 export function isCsrfValid(
   request: FastifyRequest,
@@ -83,8 +85,10 @@ export function isCsrfValid(
   token: string | null,
 ): boolean {
   if (!session || !token || !safeEqual(token, session.csrfToken)) return false;
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return false;
   const origin = request.headers.origin;
-  if (origin === undefined) return true;
+  if (origin === undefined || origin === 'null') return true;
   return origin === `${request.protocol}://${request.host}`;
 }
 

@@ -106,6 +106,25 @@ describe('login, consent and account pages', () => {
     assert.equal(stolen.status, 400);
   });
 
+  test("a real browser's same-origin post (Origin: null under no-referrer) passes; cross-site fails", async () => {
+    const login = async (headers: Record<string, string>) => {
+      const browser = app.browser();
+      const page = await browser.get('/login');
+      const form = {
+        csrf: formField(page.text_, 'csrf'),
+        return_to: '/account',
+        email: JOHN.email,
+        password: JOHN.password,
+      };
+      return browser.post('/login', form, headers);
+    };
+    assert.equal((await login({ origin: 'null', 'sec-fetch-site': 'same-origin' })).status, 303);
+    assert.equal((await login({ origin: app.baseUrl, 'sec-fetch-site': 'same-origin' })).status, 303);
+    assert.equal((await login({ origin: 'null', 'sec-fetch-site': 'cross-site' })).status, 403);
+    assert.equal((await login({ 'sec-fetch-site': 'same-site' })).status, 403);
+    assert.equal((await login({ origin: 'https://evil.example' })).status, 403);
+  });
+
   test('a consent decision is used once', async () => {
     const client = await app.registerClient();
     const browser = app.browser();
