@@ -150,6 +150,17 @@ describe('the documented OAuth flow, step by step as printed', () => {
     assert.match(wider.text_, /Close your doors and gates/);
   });
 
+  test('a first-party (internal) client skips the consent page and is listed on the account page', async () => {
+    const client = await app.registerClient({ name: 'ParqEx Mobile', isInternal: true });
+    const browser = app.browser();
+    await app.signIn(browser);
+    const response = await browser.get(app.authorizationUrl({ client, rawState: 'first-party' }));
+    assert.equal(response.status, 302);
+    const location = new URL(response.headers.get('location')!);
+    assert.equal(location.searchParams.get('state'), 'first-party');
+    assert.equal((await app.exchangeCode(location.searchParams.get('code')!, client)).status, 200);
+  });
+
   test('the standard POST with client_secret_basic and client_secret_post', async () => {
     const basic = await app.token(
       {
