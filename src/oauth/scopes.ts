@@ -40,6 +40,11 @@ export function storedScopes(stored: string): Scope[] {
   return stored.split(' ').filter(isScope);
 }
 
+/** Every scope in either list, once, in canonical order. */
+export function unionScopes(a: readonly string[], b: readonly string[]): Scope[] {
+  return SCOPES.filter((s) => a.includes(s) || b.includes(s));
+}
+
 export function includesAll(granted: readonly string[], wanted: readonly string[]): boolean {
   return wanted.every((s) => granted.includes(s));
 }

@@ -15,7 +15,7 @@ import {
 } from '../authorization-request.ts';
 import { AccessDenied, UntrustedRedirect } from '../errors.ts';
 import { issueCode } from '../issue-code.ts';
-import { includesAll, storedScopes } from '../scopes.ts';
+import { includesAll, unionScopes } from '../scopes.ts';
 
 export const AUTHORIZATION_PATH = '/oauth/v2/endpoints/authorization/';
 const DECISION_PATH = '/oauth/v2/endpoints/authorization/decision';
@@ -129,12 +129,7 @@ export function registerAuthorizationEndpoint(
     }
     const scopes = pending.scopes;
     const previous = (await ctx.store.findConsent(web.user.id, client.id, 0)) ?? [];
-    await ctx.store.saveConsent(
-      web.user.id,
-      client.id,
-      storedScopes([...previous, ...scopes].join(' ')),
-      now,
-    );
+    await ctx.store.saveConsent(web.user.id, client.id, unionScopes(previous, scopes), now);
     const location = await approve(
       ctx,
       web.user.id,
