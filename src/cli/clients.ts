@@ -50,8 +50,17 @@ function humanClient(client: Client): string {
   ].join('\n');
 }
 
+const SUBCOMMANDS = ['create', 'list', 'show', 'rotate-secret', 'disable'];
+const TAKE_AN_ID = ['show', 'rotate-secret', 'disable'];
+
 export async function clientsCommand(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
+  if (!sub || sub === 'help') {
+    process.stdout.write(`${CLIENTS_HELP}\n`);
+    return;
+  }
+  if (!SUBCOMMANDS.includes(sub))
+    throw new UsageError(`unknown command: clients ${sub} (see parqex clients --help)`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -69,23 +78,29 @@ export async function clientsCommand(argv: string[]): Promise<void> {
       help: { type: 'boolean' },
     },
   });
-  if (values.help || !sub || sub === 'help') {
+  if (values.help) {
     process.stdout.write(`${CLIENTS_HELP}\n`);
     return;
   }
   const json = values.json ?? false;
   const id = positionals[0];
-  if (['show', 'rotate-secret', 'disable'].includes(sub) && !id)
-    throw new UsageError(`clients ${sub} needs a client id`);
+  if (TAKE_AN_ID.includes(sub) && !id) throw new UsageError(`clients ${sub} needs a client id`);
+  const extra = positionals.slice(TAKE_AN_ID.includes(sub) ? 1 : 0);
+  if (extra.length > 0)
+    throw new UsageError(
+      `clients ${sub}: unexpected argument ${JSON.stringify(extra[0])} (see parqex clients --help)`,
+    );
   if (sub === 'create') {
     if (!values.name) throw new UsageError('clients create needs --name');
-    if (!values.environment || !ENVIRONMENTS.includes(values.environment as ClientEnvironment)) {
+    if (!values.environment)
       throw new UsageError(`clients create needs --environment ${ENVIRONMENTS.join('|')}`);
+    if (!ENVIRONMENTS.includes(values.environment as ClientEnvironment)) {
+      throw new UsageError(
+        `--environment must be ${ENVIRONMENTS.join(', ')}, got ${JSON.stringify(values.environment)}`,
+      );
     }
     if (!values['redirect-uri']?.length)
       throw new UsageError('clients create needs at least one --redirect-uri');
-  } else if (!['list', 'show', 'rotate-secret', 'disable'].includes(sub)) {
-    throw new UsageError(`unknown command: clients ${sub} (see parqex clients --help)`);
   }
 
   const { ctx, close } = await openContext();

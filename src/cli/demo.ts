@@ -7,6 +7,7 @@ import {
   seedDemo,
   TESTING_ACCOUNTS,
 } from '../accounts/seed.ts';
+import { loadConfig } from '../config.ts';
 import { openContext } from './context.ts';
 import { print, UsageError } from './output.ts';
 
@@ -17,10 +18,11 @@ their accounts) and the demo application. Refused when PARQEX_ENV=production. Ta
 
 export async function demoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
-  const { ctx, close } = await openContext();
+  const config = loadConfig();
+  // Refused before the database is touched.
+  if (config.env === 'production') throw new UsageError('demo data is refused when PARQEX_ENV=production');
+  const { ctx, close } = await openContext(config);
   try {
-    if (ctx.config.env === 'production')
-      throw new UsageError('demo data is refused when PARQEX_ENV=production');
     await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
     const result = {
       accounts: [

@@ -1,13 +1,6 @@
 #!/usr/bin/env node
-import { UserInputError } from '../accounts/users.ts';
 import { ConfigError } from '../config.ts';
-import { ClientInputError, ClientNotFound } from '../oauth/client-registry.ts';
-import { CLIENTS_HELP, clientsCommand } from './clients.ts';
-import { DEMO_HELP, demoCommand } from './demo.ts';
-import { MIGRATE_HELP, migrateCommand } from './migrate.ts';
 import { UsageError } from './output.ts';
-import { SERVE_HELP, serve } from './serve.ts';
-import { USERS_HELP, usersCommand } from './users.ts';
 
 const HELP = `parqex — the ParqEx server and its operator's tools
 
@@ -23,13 +16,37 @@ Commands:
 Every command reads the environment of the README (PARQEX_DATABASE_URL, …), has --help,
 and --json prints one JSON document on stdout. Errors go to stderr with a non-zero exit.`;
 
-const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<void> }> = {
-  serve: { help: SERVE_HELP, run: () => serve() },
-  migrate: { help: MIGRATE_HELP, run: migrateCommand },
-  demo: { help: DEMO_HELP, run: demoCommand },
-  clients: { help: CLIENTS_HELP, run: clientsCommand },
-  users: { help: USERS_HELP, run: usersCommand },
+interface Command {
+  help: string;
+  run: (argv: string[]) => Promise<void>;
+}
+
+// Loaded on use: `clients list` need not load the HTTP server, nor `--help` the database driver.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => {
+    const { SERVE_HELP, serveCommand } = await import('./serve.ts');
+    return { help: SERVE_HELP, run: serveCommand };
+  },
+  migrate: async () => {
+    const { MIGRATE_HELP, migrateCommand } = await import('./migrate.ts');
+    return { help: MIGRATE_HELP, run: migrateCommand };
+  },
+  demo: async () => {
+    const { DEMO_HELP, demoCommand } = await import('./demo.ts');
+    return { help: DEMO_HELP, run: demoCommand };
+  },
+  clients: async () => {
+    const { CLIENTS_HELP, clientsCommand } = await import('./clients.ts');
+    return { help: CLIENTS_HELP, run: clientsCommand };
+  },
+  users: async () => {
+    const { USERS_HELP, usersCommand } = await import('./users.ts');
+    return { help: USERS_HELP, run: usersCommand };
+  },
 };
+
+/** Refusals a person can act on: one line, no stack (matched by name, their modules load lazily). */
+const KNOWN_ERRORS = new Set(['ClientInputError', 'ClientNotFound', 'UserInputError']);
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -37,12 +54,12 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command: ${name} (see parqex --help)`);
-  if (
-    (rest.includes('--help') || rest.includes('-h')) &&
-    (name === 'serve' || name === 'migrate' || name === 'demo')
-  ) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) throw new UsageError(`unknown command: ${name} (see parqex --help)`);
+  const command = await load();
+  // `--help` anywhere (before a `--`) answers with the command's help and touches nothing.
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
     process.stdout.write(`${command.help}\n`);
     return;
   }
@@ -53,16 +70,22 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const known =
     error instanceof UsageError ||
     error instanceof ConfigError ||
-    error instanceof ClientInputError ||
-    error instanceof ClientNotFound ||
-    error instanceof UserInputError ||
+    (error instanceof Error && KNOWN_ERRORS.has(error.name)) ||
     (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
   if (known) {
     process.stderr.write(`parqex: ${(error as Error).message}\n`);
     process.exit(error instanceof UsageError || error instanceof TypeError ? 2 : 1);
   }
-  process.stderr.write(
-    `parqex: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`parqex: unexpected error: ${describeWithCauses(error)}\n`);
   process.exit(1);
 });
+
+/** The stack, then each `cause` (a failed migration says why only in its cause). */
+function describeWithCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; e = (e as Error).cause, depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    if (!(e instanceof Error)) break;
+  }
+  return parts.join('\ncaused by: ');
+}

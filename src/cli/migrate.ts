@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
-import { migrate, openDatabase } from '../storage/database.ts';
+import { openMigrated } from './context.ts';
 import { print } from './output.ts';
 
 export const MIGRATE_HELP = `parqex migrate — apply pending database migrations and exit
@@ -10,13 +10,12 @@ Safe to run from several hosts at once (the migrator holds a lock). Takes --json
 export async function migrateCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
   const config = loadConfig();
-  const { db, dialect, close } = openDatabase(config.databaseUrl, { poolSize: 1 });
+  const { database, applied } = await openMigrated(config, 1);
   try {
-    const applied = await migrate(db, dialect);
     print(values.json ?? false, { applied }, () =>
       applied.length === 0 ? 'database is up to date' : `applied: ${applied.join(', ')}`,
     );
   } finally {
-    await close();
+    await database.close();
   }
 }

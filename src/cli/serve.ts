@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
 import { demoClientId, demoRedirectUri, isDatabaseEmpty, seedDemo } from '../accounts/seed.ts';
 import { buildApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { pruneExpired } from '../storage/prune.ts';
 import { openContext } from './context.ts';
 
@@ -12,11 +13,23 @@ On an empty development database it creates the testing accounts and the demo ap
 Prints "ParqEx listening on <url>" once listening. SIGTERM or SIGINT: stop accepting, finish
 in-flight requests, close the database, exit 0.`;
 
+export async function serveCommand(argv: string[]): Promise<void> {
+  // serve takes no arguments: everything comes from the environment.
+  parseArgs({ args: argv, options: {} });
+  await serve();
+}
+
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const { ctx, close } = await openContext(config);
   const app = await buildApp(ctx);
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    await close();
+    throw listenError(error, config);
+  }
   const { port } = app.server.address() as AddressInfo;
   if (config.publicUrlIsDefault) ctx.publicUrl = `http://localhost:${port}`;
 
@@ -72,4 +85,16 @@ function printDemo(publicUrl: string): void {
       '',
     ].join('\n'),
   );
+}
+
+/** A port or interface that cannot be bound, as one line naming the setting. */
+function listenError(error: unknown, config: Config): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new ConfigError(`PORT ${config.port} is already in use on ${config.host}`);
+  if (code === 'EACCES')
+    return new ConfigError(`PORT ${config.port}: permission denied (ports below 1024 need privileges)`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new ConfigError(`HOST ${config.host} is not an address of this machine`);
+  return error;
 }

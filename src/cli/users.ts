@@ -14,6 +14,11 @@ Takes --json (one JSON document on stdout) and --help.`;
 
 export async function usersCommand(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
+  if (!sub || sub === 'help') {
+    process.stdout.write(`${USERS_HELP}\n`);
+    return;
+  }
+  if (sub !== 'create') throw new UsageError(`unknown command: users ${sub} (see parqex users --help)`);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -27,11 +32,10 @@ export async function usersCommand(argv: string[]): Promise<void> {
       help: { type: 'boolean' },
     },
   });
-  if (values.help || !sub || sub === 'help') {
+  if (values.help) {
     process.stdout.write(`${USERS_HELP}\n`);
     return;
   }
-  if (sub !== 'create') throw new UsageError(`unknown command: users ${sub} (see parqex users --help)`);
   for (const required of ['email', 'password', 'first-name', 'last-name'] as const) {
     if (!values[required]) throw new UsageError(`users create needs --${required}`);
   }

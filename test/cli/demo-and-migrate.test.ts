@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { verifyPassword } from '../../src/accounts/passwords.ts';
+import { sha256 } from '../../src/lib/crypto.ts';
+import { migrationProvider } from '../../src/storage/migrations/index.ts';
+import { assertJson, assertRefused, type Sandbox, sandbox } from './parqex-process.ts';
+
+const EVERY_MIGRATION = Object.keys(await migrationProvider.getMigrations()).sort();
+
+const TESTING_PEOPLE = [
+  { email: 'production@parqex.com', password: 'parqex-production' },
+  { email: 'test@parqex.com', password: 'parqex-test' },
+  { email: 'john.doe@parqex.com', password: 'parqex-john' },
+];
+const DEMO_CLIENT_ID = '555555555555555555.localhost';
+
+async function inSandbox(run: (box: Sandbox) => Promise<void>): Promise<void> {
+  const box = await sandbox();
+  try {
+    await run(box);
+  } finally {
+    await box.close();
+  }
+}
+
+/** The testing people as stored: email → account name and role. */
+async function testingPeople(box: Sandbox) {
+  const rows = await box
+    .db()
+    .selectFrom('users')
+    .innerJoin('accounts', 'accounts.id', 'users.account_id')
+    .select(['users.id', 'users.email', 'users.role', 'users.password_hash', 'accounts.id as accountId'])
+    .select('accounts.name as account')
+    .where(
+      'users.email',
+      'in',
+      TESTING_PEOPLE.map((p) => p.email),
+    )
+    .orderBy('users.email')
+    .execute();
+  return rows;
+}
+
+describe('parqex migrate', { concurrency: true }, () => {
+  test('applies every migration once; run again, it says the database is up to date', () =>
+    inSandbox(async (box) => {
+      const first = await box.run(['migrate']);
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(first.stderr, '');
+      assert.equal(first.stdout, `applied: ${EVERY_MIGRATION.join(', ')}\n`);
+
+      const second = await box.run(['migrate']);
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(second.stdout, 'database is up to date\n');
+
+      assert.deepEqual(assertJson(await box.run(['migrate', '--json'])), { applied: [] });
+    }));
+
+  test('--json: {applied: [...]} and nothing else', () =>
+    inSandbox(async (box) => {
+      assert.deepEqual(assertJson(await box.run(['migrate', '--json'])), { applied: EVERY_MIGRATION });
+    }));
+
+  test('an unreachable database: one line naming PARQEX_DATABASE_URL', () =>
+    inSandbox(async (box) => {
+      // A directory where the SQLite file should be: SQLite cannot open it.
+      assertRefused(
+        await box.run(['migrate'], { PARQEX_DATABASE_URL: `sqlite:${box.dir}` }),
+        /PARQEX_DATABASE_URL: cannot open the database/,
+      );
+    }));
+});
+
+describe('parqex demo', { concurrency: true }, () => {
+  test('creates the testing accounts and the demo application; run again, it recreates them', () =>
+    inSandbox(async (box) => {
+      const created = assertJson(await box.run(['demo', '--json']));
+      assert.deepEqual(created, {
+        accounts: TESTING_PEOPLE,
+        client_id: DEMO_CLIENT_ID,
+        client_secret: 'parqex-demo-secret',
+        redirect_uri: 'http://localhost:8080/demo/callback',
+      });
+      const people = await testingPeople(box);
+      assert.deepEqual(
+        people.map((p) => [p.email, p.account, p.role]),
+        [
+          ['john.doe@parqex.com', 'ParqEx Test', 'user'],
+          ['production@parqex.com', 'ParqEx Production', 'admin'],
+          ['test@parqex.com', 'ParqEx Test', 'admin'],
+        ],
+      );
+      const demoClient = await box
+        .db()
+        .selectFrom('clients')
+        .selectAll()
+        .where('id', '=', DEMO_CLIENT_ID)
+        .executeTakeFirstOrThrow();
+      assert.equal(demoClient.secret_hash, sha256('parqex-demo-secret'));
+      assert.equal(demoClient.environment, 'development');
+
+      // Someone else's registrations are not the demo's business.
+      const other = assertJson(
+        await box.run([
+          'users',
+          'create',
+          '--json',
+          ...['--email', 'jane@example.com', '--password', 'long enough'],
+          ...['--first-name', 'Jane', '--last-name', 'Roe'],
+        ]),
+      );
+      const otherClient = assertJson(
+        await box.run([
+          'clients',
+          'create',
+          '--json',
+          ...[
+            '--name',
+            'Jane App',
+            '--environment',
+            'production',
+            '--redirect-uri',
+            'https://jane.example/cb',
+          ],
+        ]),
+      );
+
+      const again = await box.run(['demo']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stderr, '');
+      assert.match(again.stdout, /^testing accounts recreated:$/m);
+      for (const { email, password } of TESTING_PEOPLE)
+        assert.match(again.stdout, new RegExp(`${email} / ${password}`));
+      assert.match(
+        again.stdout,
+        /demo application: client_id 555555555555555555\.localhost, client_secret parqex-demo-secret/,
+      );
+
+      const recreated = await testingPeople(box);
+      assert.deepEqual(
+        recreated.map((p) => [p.email, p.account, p.role]),
+        people.map((p) => [p.email, p.account, p.role]),
+        'the same people, once each',
+      );
+      for (const [i, person] of recreated.entries()) {
+        assert.notEqual(person.id, people[i]!.id, `${person.email} was recreated`);
+        const { password } = TESTING_PEOPLE.find((p) => p.email === person.email)!;
+        assert.ok(
+          await verifyPassword(password, person.password_hash),
+          `${person.email} signs in with ${password}`,
+        );
+      }
+      const accounts = await box.db().selectFrom('accounts').select('name').orderBy('name').execute();
+      assert.deepEqual(
+        accounts.map((a) => a.name),
+        ['Jane Roe', 'ParqEx Production', 'ParqEx Test'],
+        'the old testing accounts are gone, not left beside the new ones',
+      );
+      const clients = await box.db().selectFrom('clients').select('id').orderBy('id').execute();
+      assert.deepEqual(clients.map((c) => c.id).sort(), [DEMO_CLIENT_ID, otherClient.client_id].sort());
+      const jane = await box
+        .db()
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'jane@example.com')
+        .executeTakeFirst();
+      assert.equal(jane?.id, other.user_id);
+    }));
+
+  test('the demo client follows PARQEX_PUBLIC_URL', () =>
+    inSandbox(async (box) => {
+      const created = assertJson(
+        await box.run(['demo', '--json'], { PARQEX_PUBLIC_URL: 'https://parqex.test:9000/' }),
+      );
+      assert.equal(created.client_id, '555555555555555555.parqex.test');
+      assert.equal(created.redirect_uri, 'https://parqex.test:9000/demo/callback');
+    }));
+
+  test('is refused with PARQEX_ENV=production, before the database is touched', () =>
+    inSandbox(async (box) => {
+      assertRefused(
+        await box.run(['demo'], {
+          PARQEX_ENV: 'production',
+          PARQEX_PUBLIC_URL: 'https://parqex.example',
+          PARQEX_SECRET_KEY: 'k'.repeat(64),
+        }),
+        /demo data is refused when PARQEX_ENV=production/,
+      );
+      if (box.file) assert.equal(existsSync(box.file), false, 'no database file was created');
+    }));
+});
