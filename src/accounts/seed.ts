@@ -70,35 +70,37 @@ export async function seedDemo(
   const emails = [...TESTING_ACCOUNTS.map((a) => a.email), JOHN.email];
   const clientId = demoClientId(publicUrl);
   await db.transaction().execute(async (trx) => {
-    const users = await trx
-      .selectFrom('users')
-      .select(['id', 'account_id'])
-      .where('email', 'in', emails)
-      .execute();
-    const userIds = users.map((u) => u.id);
-    const accountIds = [...new Set(users.map((u) => u.account_id))];
-    if (userIds.length > 0) {
+    // The testing accounts go whole: everyone in them, with what they authorized.
+    const found = await trx.selectFrom('users').select('account_id').where('email', 'in', emails).execute();
+    const accountIds = [...new Set(found.map((u) => u.account_id))];
+    const userIds =
+      accountIds.length === 0
+        ? []
+        : (await trx.selectFrom('users').select('id').where('account_id', 'in', accountIds).execute()).map(
+            (u) => u.id,
+          );
+    const grantIds = (
+      await trx
+        .selectFrom('grants')
+        .select('id')
+        .where((eb) =>
+          eb.or([eb('client_id', '=', clientId), ...(userIds.length ? [eb('user_id', 'in', userIds)] : [])]),
+        )
+        .execute()
+    ).map((g) => g.id);
+    if (grantIds.length > 0) {
       for (const table of ['access_tokens', 'refresh_tokens', 'authorization_codes'] as const) {
-        await trx.deleteFrom(table).where('user_id', 'in', userIds).execute();
+        await trx.deleteFrom(table).where('grant_id', 'in', grantIds).execute();
       }
-      await trx.deleteFrom('grants').where('user_id', 'in', userIds).execute();
-      await trx.deleteFrom('consents').where('user_id', 'in', userIds).execute();
-      await trx.deleteFrom('users').where('id', 'in', userIds).execute();
-    }
-    if (accountIds.length > 0) {
-      const left = await trx.selectFrom('users').select('id').where('account_id', 'in', accountIds).execute();
-      if (left.length === 0) await trx.deleteFrom('accounts').where('id', 'in', accountIds).execute();
-    }
-    const grants = await trx.selectFrom('grants').select('id').where('client_id', '=', clientId).execute();
-    if (grants.length > 0) {
-      const ids = grants.map((g) => g.id);
-      for (const table of ['access_tokens', 'refresh_tokens', 'authorization_codes'] as const) {
-        await trx.deleteFrom(table).where('grant_id', 'in', ids).execute();
-      }
-      await trx.deleteFrom('grants').where('id', 'in', ids).execute();
+      await trx.deleteFrom('grants').where('id', 'in', grantIds).execute();
     }
     await trx.deleteFrom('consents').where('client_id', '=', clientId).execute();
     await trx.deleteFrom('authorization_requests').where('client_id', '=', clientId).execute();
+    if (userIds.length > 0) {
+      await trx.deleteFrom('consents').where('user_id', 'in', userIds).execute();
+      await trx.deleteFrom('users').where('id', 'in', userIds).execute();
+      await trx.deleteFrom('accounts').where('id', 'in', accountIds).execute();
+    }
     await trx.deleteFrom('clients').where('id', '=', clientId).execute();
 
     const accounts = new Map<string, string>();
@@ -123,19 +125,21 @@ export async function seedDemo(
       .insertInto('vehicles')
       .values({ id: hexId(), user_id: userId, ...JOHN.vehicle, created_at: now })
       .execute();
+    await clients.create(
+      {
+        id: clientId,
+        secret: DEMO_CLIENT.secret,
+        name: DEMO_CLIENT.name,
+        environment: 'development',
+        redirectUris: [demoRedirectUri(publicUrl), 'http://127.0.0.1/callback'],
+        website: publicUrl,
+        description: 'The demo application of a development server, for trying the OAuth flow.',
+        contactName: 'ParqEx Support',
+        contactEmail: 'support@parqex.com',
+      },
+      now,
+      // The callback is this server's own page, whatever the scheme of PARQEX_PUBLIC_URL.
+      { db: trx, ownRedirectUris: true },
+    );
   });
-  await clients.create(
-    {
-      id: clientId,
-      secret: DEMO_CLIENT.secret,
-      name: DEMO_CLIENT.name,
-      environment: 'development',
-      redirectUris: [demoRedirectUri(publicUrl), 'http://127.0.0.1/callback'],
-      website: publicUrl,
-      description: 'The demo application of a development server, for trying the OAuth flow.',
-      contactName: 'ParqEx Support',
-      contactEmail: 'support@parqex.com',
-    },
-    now,
-  );
 }

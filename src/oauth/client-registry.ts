@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { randomToken, sha256 } from '../lib/crypto.ts';
 import { toClient } from '../storage/repositories/sql-oauth-store.ts';
-import type { Db } from '../storage/schema.ts';
+import type { Db, DbOrTrx } from '../storage/schema.ts';
 import { checkRegistrableRedirectUri, RedirectUriRefused } from './checks/check-redirect-uri.ts';
 import type { Client, ClientEnvironment, GrantStore } from './ports.ts';
 
@@ -30,6 +30,16 @@ export interface NewClient {
   /** Fixed id and secret: only the development demo application uses these. */
   id?: string;
   secret?: string;
+}
+
+export interface CreateOptions {
+  /** Write within this transaction (the demo seed commits the client with its people). */
+  db?: DbOrTrx;
+  /**
+   * The redirect URIs are this server's own pages (the development demo callback), exempt from the
+   * https rule that protects third-party redirects. Never set from operator input.
+   */
+  ownRedirectUris?: boolean;
 }
 
 /** ParqEx docs, Requesting an Account: `client_id` is 18 digits followed by the API host. */
@@ -66,14 +76,19 @@ export class ClientRegistry {
     this.#host = host;
   }
 
-  async create(input: NewClient, now: number): Promise<{ client: Client; clientSecret: string | null }> {
+  async create(
+    input: NewClient,
+    now: number,
+    options: CreateOptions = {},
+  ): Promise<{ client: Client; clientSecret: string | null }> {
+    const db = options.db ?? this.#db;
     const name = input.name.trim();
     if (!name) throw new ClientInputError('the application name is required');
     if (!ENVIRONMENTS.includes(input.environment)) {
       throw new ClientInputError(`environment must be one of ${ENVIRONMENTS.join(', ')}`);
     }
     if (input.redirectUris.length === 0) throw new ClientInputError('at least one redirect URI is required');
-    for (const uri of input.redirectUris) {
+    for (const uri of options.ownRedirectUris ? [] : input.redirectUris) {
       try {
         checkRegistrableRedirectUri(uri, input.environment);
       } catch (error) {
@@ -85,7 +100,7 @@ export class ClientRegistry {
     const isPublic = input.isPublic ?? false;
     const clientSecret = isPublic ? null : (input.secret ?? randomToken());
     const id = input.id ?? newClientId(this.#host);
-    await this.#db
+    await db
       .insertInto('clients')
       .values({
         id,
@@ -102,7 +117,8 @@ export class ClientRegistry {
         created_at: now,
       })
       .execute();
-    return { client: await this.get(id), clientSecret };
+    const row = await db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    return { client: toClient(row), clientSecret };
   }
 
   async list(): Promise<Client[]> {

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
 import pg from 'pg';
-import { migrationProvider } from './migrations/index.ts';
+import { MIGRATIONS } from './migrations/index.ts';
 import { NodeSqliteDialect } from './node-sqlite-dialect.ts';
 import type { Database, Db, Dialect } from './schema.ts';
 
@@ -42,28 +41,51 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenDataba
     max: options.poolSize ?? 10,
     types: pgTypes,
     options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
-    // Operators can lower it; a statement never holds a connection forever.
+    // A host that drops packets fails in 10 s instead of hanging start-up until TCP gives up.
+    connectionTimeoutMillis: 10_000,
+    // A statement never holds a connection forever.
     statement_timeout: 30_000,
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
+// Any constant: the key of the PostgreSQL advisory lock that serialises migrations across hosts.
+const MIGRATION_LOCK_KEY = 7_245_120_001;
+
 /**
- * Applies pending migrations. On PostgreSQL, Kysely's migrator holds a lock so several hosts starting
- * at once apply each migration exactly once.
+ * Applies pending migrations, all in one transaction, and returns their names. Several hosts may
+ * start at once: on PostgreSQL an advisory transaction lock serialises them (DDL is transactional,
+ * so a failed migration leaves nothing half-done); on SQLite the transaction takes the write lock
+ * up front. Touches no other schema's catalog, so servers in other schemas of the same database
+ * (and test runs creating and dropping theirs) never disturb it.
  */
 export async function migrate(db: Db, dialect: Dialect): Promise<string[]> {
-  // PostgreSQL: keep Kysely's bookkeeping tables in the schema the server works in (search_path),
-  // or the migrator mistakes another schema's tables for its own.
-  const migrationTableSchema =
-    dialect === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
-  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw new Error('database migration failed', { cause: error });
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+      await sql`create table if not exists parqex_migrations (name text primary key, applied_at bigint not null)`.execute(
+        trx,
+      );
+      const done = new Set(
+        (await sql<{ name: string }>`select name from parqex_migrations`.execute(trx)).rows.map(
+          (r) => r.name,
+        ),
+      );
+      const applied: string[] = [];
+      for (const name of Object.keys(MIGRATIONS).sort()) {
+        if (done.has(name)) continue;
+        await MIGRATIONS[name]!.up(trx);
+        await sql`insert into parqex_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
+          trx,
+        );
+        applied.push(name);
+      }
+      return applied;
+    });
+  } catch (error) {
+    throw new Error('database migration failed', { cause: error });
+  }
 }
 
 /** True when the database answers a trivial query. */

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { verifyPassword } from '../../src/accounts/passwords.ts';
 import { sha256 } from '../../src/lib/crypto.ts';
-import { migrationProvider } from '../../src/storage/migrations/index.ts';
+import { MIGRATIONS } from '../../src/storage/migrations/index.ts';
 import { assertJson, assertRefused, type Sandbox, sandbox } from './parqex-process.ts';
 
-const EVERY_MIGRATION = Object.keys(await migrationProvider.getMigrations()).sort();
+const EVERY_MIGRATION = Object.keys(MIGRATIONS).sort();
 
 const TESTING_PEOPLE = [
   { email: 'production@parqex.com', password: 'parqex-production' },
@@ -166,6 +166,48 @@ describe('parqex demo', { concurrency: true }, () => {
         .where('email', '=', 'jane@example.com')
         .executeTakeFirst();
       assert.equal(jane?.id, other.user_id);
+    }));
+
+  test('a testing account that someone was added to is recreated whole, one account per name', () =>
+    inSandbox(async (box) => {
+      assertJson(await box.run(['demo', '--json']));
+      const testAccount = (await testingPeople(box)).find((p) => p.email === 'test@parqex.com')!.accountId;
+      assertJson(
+        await box.run([
+          'users',
+          'create',
+          '--json',
+          ...[
+            '--email',
+            'guest@example.com',
+            '--password',
+            'long enough',
+            '--first-name',
+            'Gus',
+            '--last-name',
+            'Guest',
+          ],
+          ...['--account', testAccount, '--role', 'user'],
+        ]),
+      );
+      assertJson(await box.run(['demo', '--json']));
+      const accounts = await box.db().selectFrom('accounts').select('name').orderBy('name').execute();
+      assert.deepEqual(
+        accounts.map((a) => a.name),
+        ['ParqEx Production', 'ParqEx Test'],
+      );
+      const admins = await box.db().selectFrom('users').select('email').where('role', '=', 'admin').execute();
+      assert.equal(admins.length, 2, 'every account keeps exactly one Admin');
+    }));
+
+  test('a plain-http, non-loopback public URL in development still seeds the demo application', () =>
+    inSandbox(async (box) => {
+      const created = assertJson(
+        await box.run(['demo', '--json'], { PARQEX_PUBLIC_URL: 'http://192.168.1.10:8080' }),
+      );
+      assert.equal(created.redirect_uri, 'http://192.168.1.10:8080/demo/callback');
+      const client = await box.db().selectFrom('clients').select('redirect_uris').executeTakeFirstOrThrow();
+      assert.ok(JSON.parse(client.redirect_uris).includes('http://192.168.1.10:8080/demo/callback'));
     }));
 
   test('the demo client follows PARQEX_PUBLIC_URL', () =>

@@ -1,9 +1,12 @@
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Kysely } from 'kysely';
 import * as m001 from './001-accounts-and-oauth.ts';
 
+export interface Migration {
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not use the current types
+  up(db: Kysely<any>): Promise<void>;
+}
+
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
-export const migrationProvider: MigrationProvider = {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001-accounts-and-oauth': m001 };
-  },
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001-accounts-and-oauth': m001,
 };
