@@ -33,7 +33,11 @@ test('five hosts migrating one empty database at once apply each migration exact
   };
   try {
     const results = await Promise.all(Array.from({ length: 5 }, migrateOnce));
-    assert.deepEqual(results.flat().sort(), Object.keys(MIGRATIONS).sort(), 'each migration applied by one host');
+    assert.deepEqual(
+      results.flat().sort(),
+      Object.keys(MIGRATIONS).sort(),
+      'each migration applied by one host',
+    );
     assert.deepEqual(await migrateOnce(), [], 'nothing left to apply');
   } finally {
     if (TEST_DATABASE_URL) await admin(`drop schema ${schema} cascade`);
