@@ -45,6 +45,11 @@ export class TestApp {
   readonly logs: string[];
   readonly database: TestDatabase;
   readonly demoClient: RegisteredClient;
+  /**
+   * Every credential that passed through this harness (passwords, client secrets, codes, tokens).
+   * `close()` fails the test if any of them reached the server's log: every test is a leak test.
+   */
+  readonly secrets = new Set<string>();
 
   constructor(init: {
     ctx: AppContext;
@@ -63,6 +68,12 @@ export class TestApp {
       secret: DEMO_CLIENT.secret,
       redirectUri: demoRedirectUri(init.baseUrl),
     };
+    this.remember(DEMO_CLIENT.secret, JOHN.password, TEST_OWNER.password, PRODUCTION_OWNER.password);
+  }
+
+  /** Notes values that must never appear in a log line (short ones are ignored: they match by chance). */
+  remember(...values: (string | null | undefined)[]): void {
+    for (const value of values) if (value && value.length >= 8) this.secrets.add(value);
   }
 
   browser(): Browser {
@@ -83,6 +94,7 @@ export class TestApp {
       },
       this.ctx.clock.now(),
     );
+    this.remember(clientSecret);
     return { id: client.id, secret: clientSecret, redirectUri: redirectUris[0]! };
   }
 
@@ -103,6 +115,7 @@ export class TestApp {
 
   /** Signs a browser in through the login page. */
   async signIn(browser: Browser, user = JOHN, returnTo = '/account'): Promise<Response & { text_: string }> {
+    this.remember(user.password);
     const page = await browser.get(`/login?return_to=${encodeURIComponent(returnTo)}`);
     return browser.post('/login', {
       csrf: formField(page.text_, 'csrf'),
@@ -121,6 +134,7 @@ export class TestApp {
   ): Promise<{ location: string; params: URLSearchParams; code: string }> {
     const location = await this.completeInBrowser(this.authorizationUrl(options), options);
     const params = new URL(location).searchParams;
+    this.remember(params.get('code'));
     return { location, params, code: params.get('code') ?? '' };
   }
 
@@ -135,6 +149,7 @@ export class TestApp {
   ): Promise<string> {
     const browser = options.browser ?? this.browser();
     const user = options.user ?? JOHN;
+    this.remember(user.password);
     let page = await browser.get(url);
     if (page.status === 200 && page.text_.includes('action="/login"')) {
       const login = await browser.post('/login', {
@@ -172,12 +187,19 @@ export class TestApp {
     }
     const path = options.path ?? '/oauth/v2/endpoints/token/';
     const method = options.method ?? 'GET';
+    this.remember(options.basic?.secret);
+    for (const [name, value] of new URLSearchParams(params)) {
+      if (['client_secret', 'code', 'refresh_token', 'token', 'code_verifier'].includes(name))
+        this.remember(value);
+    }
     const response =
       method === 'GET'
         ? await fetch(`${this.baseUrl}${path}?${query}`, { headers })
         : await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: query });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    const body = text ? JSON.parse(text) : undefined;
+    this.remember(body?.access_token, body?.refresh_token);
+    return { status: response.status, headers: response.headers, body };
   }
 
   /** The documented Step 3 request for a code, as a GET with the client's secret in the query. */
@@ -220,6 +242,7 @@ export class TestApp {
       ...init.headers,
     };
     if (accessToken !== undefined) headers.authorization = `Bearer ${accessToken}`;
+    this.remember(accessToken);
     const response = await fetch(`${this.baseUrl}${path}`, { method: init.method ?? 'GET', headers });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
@@ -238,6 +261,11 @@ export class TestApp {
   async close(): Promise<void> {
     await this.app.close();
     await this.database.close();
+    const log = this.logs.join('');
+    const leaked = [...this.secrets].filter((secret) => log.includes(secret));
+    if (leaked.length > 0) {
+      throw new Error(`${leaked.length} secret(s) reached the server log, e.g. ${leaked[0]!.slice(0, 4)}…`);
+    }
   }
 }
 
