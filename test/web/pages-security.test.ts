@@ -226,6 +226,21 @@ describe('login, consent and account pages', () => {
   });
 });
 
+test('in production the session cookie is also Secure', async () => {
+  const app = await startTestApp({
+    env: { PARQEX_ENV: 'production', PARQEX_PUBLIC_URL: 'https://parqex.example' },
+  });
+  try {
+    const response = await app.app.inject({ method: 'GET', url: '/login' });
+    const cookie = String(response.headers['set-cookie']);
+    assert.match(cookie, /; Secure/);
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+  } finally {
+    await app.close();
+  }
+});
+
 describe('login throttling', () => {
   async function failLogin(app: TestApp, email: string, headers?: Record<string, string>) {
     const browser = app.browser();
