@@ -5,9 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { type OpenDatabase, openDatabase } from '../../src/storage/database.ts';
-import { TEST_DATABASE_URL } from '../helpers/test-database.ts';
+import { adminQuery, TEST_DATABASE_URL } from '../helpers/test-database.ts';
 
 /** The command as an operator runs it: `parqex …` is `node src/cli/main.ts …` under the test's Node 24. */
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -134,14 +133,4 @@ export async function sandbox(): Promise<Sandbox> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function adminQuery(statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
 }

@@ -25,13 +25,7 @@ export async function freshDatabase(options: { sqliteFile?: string } = {}): Prom
     return { ...database, url, searchPath: undefined };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create schema ${schema}`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(`create schema ${schema}`);
   const database = openDatabase(TEST_DATABASE_URL, { searchPath: schema, poolSize: 5 });
   await migrate(database.db, database.dialect);
   return {
@@ -40,13 +34,7 @@ export async function freshDatabase(options: { sqliteFile?: string } = {}): Prom
     searchPath: schema,
     close: async () => {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await cleanup.connect();
-      try {
-        await cleanup.query(`drop schema ${schema} cascade`);
-      } finally {
-        await cleanup.end();
-      }
+      await adminQuery(`drop schema ${schema} cascade`);
     },
   };
 }
@@ -57,4 +45,15 @@ export function sharedDatabase(existing: TestDatabase): TestDatabase {
     throw new Error('an in-memory database cannot be shared: use sqliteFile');
   const database = openDatabase(existing.url, { searchPath: existing.searchPath, poolSize: 5 });
   return { ...database, url: existing.url, searchPath: existing.searchPath };
+}
+
+/** One statement on the run's PostgreSQL database, outside any test schema (create/drop schemas). */
+export async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }

@@ -5,28 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { MIGRATIONS } from '../../src/storage/migrations/index.ts';
-import { TEST_DATABASE_URL } from '../helpers/test-database.ts';
+import { adminQuery, TEST_DATABASE_URL } from '../helpers/test-database.ts';
 
 const run = promisify(execFile);
 const HOST = new URL('./migrate-host.ts', import.meta.url).pathname;
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 test('five hosts migrating one empty database at once apply each migration exactly once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parqex-migrate-'));
   const schema = `m_${process.pid}_${Date.now()}`;
   const url = TEST_DATABASE_URL ?? `sqlite:${join(dir, 'parqex.db')}`;
-  if (TEST_DATABASE_URL) await admin(`create schema ${schema}`);
+  if (TEST_DATABASE_URL) await adminQuery(`create schema ${schema}`);
   const migrateOnce = async () => {
     const { stdout } = await run(process.execPath, [HOST, url, TEST_DATABASE_URL ? schema : '']);
     return JSON.parse(stdout) as string[];
@@ -40,7 +29,7 @@ test('five hosts migrating one empty database at once apply each migration exact
     );
     assert.deepEqual(await migrateOnce(), [], 'nothing left to apply');
   } finally {
-    if (TEST_DATABASE_URL) await admin(`drop schema ${schema} cascade`);
+    if (TEST_DATABASE_URL) await adminQuery(`drop schema ${schema} cascade`);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { findUserById } from '../../accounts/users.ts';
 import type { AppContext } from '../../app-context.ts';
-import { sha256 } from '../../lib/crypto.ts';
-import { authenticateClient, readClientCredentials } from '../client-auth.ts';
-import { canonicalTokenRequest } from '../compat.ts';
-import { InvalidRequest } from '../errors.ts';
 import { formatScopes } from '../scopes.ts';
-import { parameterSources } from './token.ts';
+import { readTokenManagementRequest } from './token-management-request.ts';
 import { noStore, sendOAuthError } from './token-render.ts';
 
 export const INTROSPECTION_PATH = '/oauth/v2/endpoints/introspect/';
@@ -18,16 +14,8 @@ export const INTROSPECTION_PATH = '/oauth/v2/endpoints/introspect/';
 export function registerIntrospectionEndpoint(app: FastifyInstance, ctx: AppContext): void {
   app.post(INTROSPECTION_PATH, async (request, reply) => {
     try {
-      const { params } = canonicalTokenRequest(parameterSources(request));
-      const client = await authenticateClient(
-        ctx.store,
-        readClientCredentials(request.headers.authorization, params),
-      );
-      const token = params.get('token');
-      if (!token) throw new InvalidRequest('token is missing');
-      const hash = sha256(token);
+      const { client, tokenHash: hash, hint } = await readTokenManagementRequest(ctx, request);
       const now = ctx.clock.now();
-      const hint = params.get('token_type_hint');
       const access = hint === 'refresh_token' ? undefined : await ctx.store.findAccessToken(hash);
       const refresh = access ? undefined : await ctx.store.findRefreshToken(hash);
       const found = access ?? refresh;

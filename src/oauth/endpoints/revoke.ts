@@ -1,10 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
-import { sha256 } from '../../lib/crypto.ts';
-import { authenticateClient, readClientCredentials } from '../client-auth.ts';
-import { canonicalTokenRequest } from '../compat.ts';
-import { InvalidRequest } from '../errors.ts';
-import { parameterSources } from './token.ts';
+import { readTokenManagementRequest } from './token-management-request.ts';
 import { noStore, sendOAuthError } from './token-render.ts';
 
 export const REVOCATION_PATH = '/oauth/v2/endpoints/revoke/';
@@ -16,14 +12,7 @@ export const REVOCATION_PATH = '/oauth/v2/endpoints/revoke/';
 export function registerRevocationEndpoint(app: FastifyInstance, ctx: AppContext): void {
   app.post(REVOCATION_PATH, async (request, reply) => {
     try {
-      const { params } = canonicalTokenRequest(parameterSources(request));
-      const client = await authenticateClient(
-        ctx.store,
-        readClientCredentials(request.headers.authorization, params),
-      );
-      const token = params.get('token');
-      if (!token) throw new InvalidRequest('token is missing');
-      const hash = sha256(token);
+      const { client, tokenHash: hash } = await readTokenManagementRequest(ctx, request);
       const now = ctx.clock.now();
       const refresh = await ctx.store.findRefreshToken(hash);
       if (refresh && refresh.clientId === client.id) {
