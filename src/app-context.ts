@@ -1,3 +1,5 @@
+import type { ControllerPort } from './access/controllers/controller-port.ts';
+import { SimulatedController } from './access/controllers/simulated-controller.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import type { Config } from './config.ts';
 import { publicHost } from './config.ts';
@@ -20,6 +22,11 @@ export interface AppContext {
   /** Seals the short-lived refresh successor pairs. */
   readonly tokenBox: SecretBox;
   readonly secretKey: string;
+  /** Seals keypad PINs at rest. */
+  readonly pinBox: SecretBox;
+  /** The simulated controller: the one controller transport today. */
+  readonly simulator: SimulatedController;
+  readonly controller: ControllerPort;
   /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
   publicUrl: string;
 }
@@ -32,6 +39,7 @@ export function createContext(deps: {
   secretKey: string;
 }): AppContext {
   const store = new SqlOAuthStore(deps.db);
+  const simulator = new SimulatedController(deps.db, deps.config.simulatorTravelMs);
   return {
     ...deps,
     store,
@@ -42,6 +50,9 @@ export function createContext(deps: {
       windowS: deps.config.loginWindowS,
     }),
     tokenBox: new SecretBox(deps.secretKey, 'refresh-successor'),
+    pinBox: new SecretBox(deps.secretKey, 'pin-code'),
+    simulator,
+    controller: simulator,
     publicUrl: deps.config.publicUrl,
   };
 }

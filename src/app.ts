@@ -9,6 +9,9 @@ import Fastify, {
 } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { apiError, INTERNAL_ERROR_MESSAGE } from './api/v1/envelope.ts';
+import { registerSettingsRoutes } from './api/v1/settings.routes.ts';
+import { registerSyncRoutes } from './api/v1/sync.routes.ts';
+import { registerToggleRoutes } from './api/v1/toggle.routes.ts';
 import { registerUserInfoRoutes } from './api/v1/user-info.routes.ts';
 import type { AppContext } from './app-context.ts';
 import { uuid } from './lib/crypto.ts';
@@ -139,6 +142,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(async (api) => {
     await api.register(compress, { threshold: 0, encodings: ['gzip', 'deflate'] });
     registerUserInfoRoutes(api, ctx);
+    registerSettingsRoutes(api, ctx);
+    registerSyncRoutes(api, ctx);
+    registerToggleRoutes(api, ctx);
   });
   if (ctx.config.env === 'development') registerDemoRoutes(app, ctx);
   return app;

@@ -48,6 +48,12 @@ export interface Config {
   readonly trustProxyHops: number;
   /** `PARQEX_DB_POOL_SIZE`: PostgreSQL connections per process, default 10. */
   readonly dbPoolSize: number;
+  /** `PARQEX_SIMULATOR_TRAVEL_MS`: how long a simulated door takes to move, default 3000 (0 = at once). */
+  readonly simulatorTravelMs: number;
+  /** `PARQEX_SMTP_URL`: send mail through this SMTP server; unset = the development mailbox. */
+  readonly smtpUrl: string | undefined;
+  /** `PARQEX_MAIL_FROM`: the sender of ParqEx mail, default `ParqEx <no-reply@<public host>>`. */
+  readonly mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +125,9 @@ export function loadConfig(env: Env = process.env): Config {
     'PARQEX_LOGIN_WINDOW_S',
     'PARQEX_TRUST_PROXY',
     'PARQEX_DB_POOL_SIZE',
+    'PARQEX_SIMULATOR_TRAVEL_MS',
+    'PARQEX_SMTP_URL',
+    'PARQEX_MAIL_FROM',
     // read by the test suite and CI, not by the server
     'PARQEX_TEST_DATABASE_URL',
   ]);
@@ -151,12 +160,17 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('PARQEX_SECRET_KEY is required when PARQEX_ENV=production');
   }
   const rawPublicUrl = env.PARQEX_PUBLIC_URL?.trim();
+  const smtpUrl = env.PARQEX_SMTP_URL?.trim() || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\/.+/.test(smtpUrl)) {
+    throw new ConfigError('PARQEX_SMTP_URL must be smtp://… or smtps://…');
+  }
+  const resolvedPublicUrl = publicUrl(rawPublicUrl || `http://localhost:${port}`, envName);
 
   return Object.freeze({
     port,
     host,
     env: envName,
-    publicUrl: publicUrl(rawPublicUrl || `http://localhost:${port}`, envName),
+    publicUrl: resolvedPublicUrl,
     publicUrlIsDefault: !rawPublicUrl,
     databaseUrl,
     secretKey,
@@ -174,6 +188,9 @@ export function loadConfig(env: Env = process.env): Config {
     loginWindowS: integer(env, 'PARQEX_LOGIN_WINDOW_S', 900, 10, 86_400),
     trustProxyHops: integer(env, 'PARQEX_TRUST_PROXY', 0, 0, 10),
     dbPoolSize: integer(env, 'PARQEX_DB_POOL_SIZE', 10, 1, 500),
+    simulatorTravelMs: integer(env, 'PARQEX_SIMULATOR_TRAVEL_MS', 3000, 0, 600_000),
+    smtpUrl,
+    mailFrom: env.PARQEX_MAIL_FROM?.trim() || `ParqEx <no-reply@${new URL(resolvedPublicUrl).hostname}>`,
   } satisfies Config);
 }
 

@@ -1,3 +1,4 @@
+import { createDevice } from '../access/devices.ts';
 import { publicHost } from '../config.ts';
 import { hexId } from '../lib/crypto.ts';
 import type { ClientRegistry } from '../oauth/client-registry.ts';
@@ -34,6 +35,18 @@ export const JOHN = {
   address: { line1: '1 Main Street', city: 'New York', region: 'NY', postalCode: '10001', country: 'US' },
   vehicle: { plate: 'ABC1234', region: 'NY', make: 'Toyota', model: 'Prius', color: 'Blue' },
 } as const;
+
+/** running.md, testing accounts: the simulated controllers and their doors. */
+export const TESTING_CONTROLLERS = [
+  { owner: 'production@parqex.com', blackboxCode: '20000c2a6908848d', doors: ['Main Gate'], online: true },
+  {
+    owner: 'test@parqex.com',
+    blackboxCode: '30000c2a691dd625',
+    doors: ['Garage', 'Lobby Door', 'Elevator'],
+    online: true,
+  },
+  { owner: 'test@parqex.com', blackboxCode: '40000c2a69aa0001', doors: ['Back Gate'], online: false },
+] as const;
 
 /** The demo application: a development client with a documented secret, for trying the flow locally. */
 export const DEMO_CLIENT = {
@@ -96,6 +109,18 @@ export async function seedDemo(
     }
     await trx.deleteFrom('consents').where('client_id', '=', clientId).execute();
     await trx.deleteFrom('authorization_requests').where('client_id', '=', clientId).execute();
+    if (accountIds.length > 0) {
+      await trx.deleteFrom('access_events').where('account_id', 'in', accountIds).execute();
+    }
+    // Controllers of the testing accounts, also if they were re-registered elsewhere meanwhile.
+    await trx
+      .deleteFrom('devices')
+      .where(
+        'blackbox_code',
+        'in',
+        TESTING_CONTROLLERS.map((c) => c.blackboxCode),
+      )
+      .execute();
     if (userIds.length > 0) {
       await trx.deleteFrom('consents').where('user_id', 'in', userIds).execute();
       await trx.deleteFrom('users').where('id', 'in', userIds).execute();
@@ -125,6 +150,37 @@ export async function seedDemo(
       .insertInto('vehicles')
       .values({ id: hexId(), user_id: userId, ...JOHN.vehicle, created_at: now })
       .execute();
+    const doorsByCode = new Map<string, string[]>();
+    for (const controller of TESTING_CONTROLLERS) {
+      const { doorIds } = await createDevice(
+        trx,
+        {
+          accountId: accounts.get(controller.owner)!,
+          doorCount: controller.doors.length,
+          blackboxCode: controller.blackboxCode,
+          doorNames: [...controller.doors],
+          isOnline: controller.online,
+        },
+        now,
+      );
+      doorsByCode.set(controller.blackboxCode, doorIds);
+    }
+    // Test account, door 3 ("Elevator") has no paired sensor: a toggle gets 428.
+    await trx
+      .updateTable('doors')
+      .set({ has_sensor: 0 })
+      .where('id', '=', doorsByCode.get('30000c2a691dd625')![2]!)
+      .execute();
+    // John has access to Production door 1 (he calls it "Kitty") and Test door 1 ("Garage").
+    const kitty = doorsByCode.get('20000c2a6908848d')![0]!;
+    const garage = doorsByCode.get('30000c2a691dd625')![0]!;
+    for (const doorId of [kitty, garage]) {
+      await trx
+        .insertInto('door_access')
+        .values({ door_id: doorId, user_id: userId, granted_by: null, granted_at: now })
+        .execute();
+    }
+    await trx.insertInto('door_names').values({ door_id: kitty, user_id: userId, name: 'Kitty' }).execute();
     await clients.create(
       {
         id: clientId,

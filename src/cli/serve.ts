@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { demoClientId, demoRedirectUri, isDatabaseEmpty, seedDemo } from '../accounts/seed.ts';
 import { buildApp } from '../app.ts';
+import { startBackgroundWork } from '../background.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
-import { pruneExpired } from '../storage/prune.ts';
 import { openContext } from './context.ts';
 
 export const SERVE_HELP = `parqex serve — migrate the database and serve ParqEx over HTTP
@@ -38,19 +38,14 @@ export async function serve(): Promise<void> {
     printDemo(ctx.publicUrl);
   }
 
-  const prune = () =>
-    pruneExpired(ctx.db, config, ctx.clock.now()).catch((error) =>
-      app.log.error({ err: error }, 'pruning failed'),
-    );
-  const pruneTimer = setInterval(prune, 60_000);
-  pruneTimer.unref();
+  const stopBackground = startBackgroundWork(ctx, app.log);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
-    clearInterval(pruneTimer);
+    stopBackground();
     await app.close();
     await close();
     process.exit(0);

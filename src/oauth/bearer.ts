@@ -7,6 +7,7 @@ import type { Scope } from './scopes.ts';
 export interface AuthContext {
   userId: string;
   accountId: string;
+  role: 'admin' | 'user';
   clientId: string;
   scopes: Scope[];
 }
@@ -62,7 +63,13 @@ export async function checkBearer(
       scope: needs.join(' '),
     };
   }
-  return { userId: token.userId, accountId: token.accountId, clientId: token.clientId, scopes: token.scopes };
+  return {
+    userId: token.userId,
+    accountId: token.accountId,
+    role: token.role,
+    clientId: token.clientId,
+    scopes: token.scopes,
+  };
 }
 
 /** The `WWW-Authenticate` challenge for a failure (RFC 6750 §3). */

@@ -55,6 +55,8 @@ export interface IssuedTokenRecord {
 export interface AccessTokenRecord extends IssuedTokenRecord {
   revokedAt: number | null;
   accountId: string;
+  /** The user's role in their account, read with the token (the resource endpoints need it). */
+  role: 'admin' | 'user';
 }
 
 export interface RefreshTokenRecord extends IssuedTokenRecord {

@@ -118,6 +118,72 @@ export interface Database {
     successor_sealed: string | null;
     revoked_at: number | null;
   };
+  user_settings: {
+    user_id: string;
+    door_open_alert_enabled: Generated<number>;
+    door_open_alert_tone: Generated<string>;
+    pin_code_sealed: string | null;
+  };
+  devices: {
+    id: string;
+    account_id: string;
+    blackbox_code: string;
+    is_active: Generated<number>;
+    software_version: Generated<string>;
+    bluetooth_onboard: Generated<number>;
+    bluetooth_mac_address: Generated<string>;
+    time_before_door_open_alert: Generated<number>;
+    last_contact: number | null;
+    is_simulated: Generated<number>;
+    is_online: Generated<number>;
+    created_at: number;
+  };
+  doors: {
+    id: string;
+    device_id: string;
+    entity_number: number;
+    name: string;
+    state: Generated<'OPEN' | 'CLOSED'>;
+    is_active: Generated<number>;
+    is_api_enabled: Generated<number>;
+    has_sensor: Generated<number>;
+    can_open: Generated<number>;
+    can_close: Generated<number>;
+    auto_close_enabled: Generated<number>;
+    auto_close_delay: Generated<number>;
+    last_toggled: number | null;
+    cooldown_until: number | null;
+    moving_to: 'OPEN' | 'CLOSED' | null;
+    arrives_at: number | null;
+    created_at: number;
+  };
+  door_access: { door_id: string; user_id: string; granted_by: string | null; granted_at: number };
+  door_names: { door_id: string; user_id: string; name: string };
+  access_events: {
+    id: string;
+    account_id: string;
+    device_id: string;
+    door_id: string;
+    user_id: string | null;
+    client_id: string | null;
+    channel: string;
+    door_state: 'OPEN' | 'CLOSED';
+    was_success: number;
+    outcome: string;
+    occurred_at: number;
+  };
+  invitations: {
+    id: string;
+    account_id: string;
+    email: string;
+    door_ids: string;
+    token_hash: string;
+    invited_by: string;
+    created_at: number;
+    accepted_at: number | null;
+    revoked_at: number | null;
+  };
+  dev_mailbox: { id: string; to_address: string; subject: string; body_text: string; created_at: number };
 }
 
 export type Db = Kysely<Database>;

@@ -229,11 +229,14 @@ export class TestApp {
     ]);
   }
 
-  /** A resource call with the documented headers. */
+  /**
+   * A resource call with the documented headers. `body`: an object is sent as JSON, a string as is
+   * (to send malformed JSON).
+   */
   async api(
     path: string,
     accessToken?: string,
-    init: { method?: string; headers?: Record<string, string> } = {},
+    init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
   ) {
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -243,9 +246,20 @@ export class TestApp {
     };
     if (accessToken !== undefined) headers.authorization = `Bearer ${accessToken}`;
     this.remember(accessToken);
-    const response = await fetch(`${this.baseUrl}${path}`, { method: init.method ?? 'GET', headers });
+    const body =
+      init.body === undefined
+        ? undefined
+        : typeof init.body === 'string'
+          ? init.body
+          : JSON.stringify(init.body);
+    const method = init.method ?? (body === undefined ? 'GET' : 'POST');
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text ? JSON.parse(text) : undefined,
+    } as { status: number; headers: Headers; body: any };
   }
 
   /** Logs in as `user`, authorizes the demo app, exchanges the code: a ready token pair. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001-accounts-and-oauth.ts';
+import * as m002 from './002-access.ts';
 
 export interface Migration {
   // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not use the current types
@@ -9,4 +10,5 @@ export interface Migration {
 /** Versioned migrations, applied in name order. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-accounts-and-oauth': m001,
+  '002-access': m002,
 };

@@ -243,6 +243,7 @@ export class SqlOAuthStore implements OAuthStore {
         't.expires_at',
         't.revoked_at',
         'u.account_id',
+        'u.role',
       ])
       .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst();
@@ -253,6 +254,7 @@ export class SqlOAuthStore implements OAuthStore {
       clientId: row.client_id,
       userId: row.user_id,
       accountId: row.account_id,
+      role: row.role,
       scopes: storedScopes(row.scopes),
       createdAt: row.created_at,
       expiresAt: row.expires_at,

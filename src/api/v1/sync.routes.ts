@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { deviceFacts } from '../../access/device-facts.ts';
+import { listVisibleDoors } from '../../access/visible-doors.ts';
+import { findUserById, listVehicles } from '../../accounts/users.ts';
+import type { AppContext } from '../../app-context.ts';
+import { authenticate } from './api-auth.ts';
+import { documentedPaths } from './paths.ts';
+import { toWireDevices } from './wire-devices.ts';
+import { toWireProfile } from './wire-profile.ts';
+
+/**
+ * Get User Devices (spec §5.3): every device the person owns or was given a door of, with only the
+ * doors they can see. The documented top-level `devices` stays where the docs put it; the other
+ * promised sections sit beside it.
+ */
+export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const auth = await authenticate(ctx, request, reply);
+    if (!auth) return reply;
+    const user = await findUserById(ctx.db, auth.userId);
+    if (!user)
+      return reply
+        .code(401)
+        .send({ errors: [{ code: 'invalid_token', message: 'the user no longer exists' }] });
+    const doors = await listVisibleDoors(ctx.db, auth, { apiOnly: true });
+    const facts = await deviceFacts(ctx.db, [...new Set(doors.map((d) => d.device.id))]);
+    const devices = toWireDevices(doors, facts, user.timeZone);
+    return reply.header('cache-control', 'no-store').send({
+      success: true,
+      timestamp: ctx.clock.now(),
+      devices,
+      profile: toWireProfile(user, await listVehicles(ctx.db, user.id)),
+      marketplace: { bookings: [] },
+      guests: { guests: [] },
+      access: {
+        doors: doors.map((d) => ({
+          door_id: d.door.id,
+          device_id: d.device.id,
+          user_relationship: d.relationship,
+        })),
+      },
+    });
+  };
+  for (const url of documentedPaths('sync')) {
+    app.get(url, handler);
+    app.post(url, handler);
+  }
+}

@@ -1,0 +1,41 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from './app-context.ts';
+import { pruneExpired } from './storage/prune.ts';
+
+/**
+ * The server's periodic work: simulated door sensors reporting arrivals (every 250 ms), simulated
+ * controllers' heartbeat (every 15 s), pruning of expired rows (every minute). Each step is safe to
+ * run from several processes at once. Returns a stop function.
+ */
+export function startBackgroundWork(ctx: AppContext, log: FastifyBaseLogger): () => void {
+  const guard = (name: string, work: () => Promise<unknown>) => {
+    let running = false;
+    return () => {
+      if (running) return;
+      running = true;
+      work()
+        .catch((error) => log.error({ err: error, task: name }, 'background task failed'))
+        .finally(() => {
+          running = false;
+        });
+    };
+  };
+  const timers = [
+    setInterval(
+      guard('sensor reports', () => ctx.simulator.deliverArrivals(ctx.clock.now())),
+      250,
+    ),
+    setInterval(
+      guard('heartbeat', () => ctx.simulator.heartbeat(ctx.clock.now())),
+      15_000,
+    ),
+    setInterval(
+      guard('pruning', () => pruneExpired(ctx.db, ctx.config, ctx.clock.now())),
+      60_000,
+    ),
+  ];
+  for (const timer of timers) timer.unref();
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
+}
