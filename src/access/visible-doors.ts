@@ -54,7 +54,11 @@ export async function listVisibleDoors(
   if (options.apiOnly) query = query.where('d.is_api_enabled', '=', 1);
   if (options.doorId !== undefined) query = query.where('d.id', '=', options.doorId);
   if (options.deviceId !== undefined) query = query.where('v.id', '=', options.deviceId);
-  const rows = await query.orderBy('v.created_at').orderBy('v.id').orderBy('d.entity_number').execute();
+  const rows = await query
+    .orderBy('v.created_at')
+    .orderBy('v.blackbox_code')
+    .orderBy('d.entity_number')
+    .execute();
   return rows.map((r) => ({
     door: {
       id: r.id,
