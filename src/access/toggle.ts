@@ -97,7 +97,9 @@ export async function toggleDoor(
         .executeTakeFirst();
       await record('cooldown');
       const until = current?.cooldown_until ?? claimedUntil;
-      return { outcome: 'cooldown', retryAfterS: Math.max(1, Math.ceil((until - now) / 1000)) };
+      // A request that started just before the winner's sees a little more than the cooldown left.
+      const retryAfterS = Math.min(deps.cooldownS, Math.max(1, Math.ceil((until - now) / 1000)));
+      return { outcome: 'cooldown', retryAfterS };
     }
   }
 
