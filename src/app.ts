@@ -12,6 +12,7 @@ import { apiError, INTERNAL_ERROR_MESSAGE } from './api/v1/envelope.ts';
 import { registerSettingsRoutes } from './api/v1/settings.routes.ts';
 import { registerSyncRoutes } from './api/v1/sync.routes.ts';
 import { registerToggleRoutes } from './api/v1/toggle.routes.ts';
+import { registerToggleHistoryRoutes } from './api/v1/toggle-history.routes.ts';
 import { registerUserInfoRoutes } from './api/v1/user-info.routes.ts';
 import type { AppContext } from './app-context.ts';
 import { uuid } from './lib/crypto.ts';
@@ -145,6 +146,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     registerSettingsRoutes(api, ctx);
     registerSyncRoutes(api, ctx);
     registerToggleRoutes(api, ctx);
+    registerToggleHistoryRoutes(api, ctx);
   });
   if (ctx.config.env === 'development') registerDemoRoutes(app, ctx);
   return app;

@@ -37,17 +37,50 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Whether `date` is a real calendar date written `YYYY-MM-DD` (years 1000–9999). */
+export function isCalendarDate(date: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const at = new Date(Date.UTC(y, m - 1, d));
+  return y >= 1000 && at.getUTCFullYear() === y && at.getUTCMonth() === m - 1 && at.getUTCDate() === d;
+}
+
+/** The calendar date `days` after `date` (both `YYYY-MM-DD`). */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
 /**
- * The UTC instant at which the local calendar day `date` (YYYY-MM-DD) begins in `timeZone`. Handles
- * days that are 23 or 25 hours long (DST changes): the offset is taken at that local midnight.
+ * The UTC instant at which the local calendar day `date` (YYYY-MM-DD) begins in `timeZone`: its
+ * first instant whose local date is `date` or later (a day the zone skipped, like Pacific/Apia's
+ * 2011-12-30, is empty: it "begins" where the next one does). Days are 23 or 25 hours long around DST changes, and
+ * where a change happens at midnight (America/Havana, America/Santiago, Asia/Beirut…) midnight may
+ * not exist (the day begins at 01:00) or happen twice (the day begins at the first one).
  */
 export function startOfLocalDay(date: string, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const guess = Date.UTC(y, m - 1, d);
-  // Two passes: the offset at the guess, then at the corrected instant (near a DST change).
-  let instant = guess - offsetMs(guess, timeZone);
-  instant = guess - offsetMs(instant, timeZone);
-  return instant;
+  // Midnight on the wall clock, read as if it were UTC. Offsets lie within −12 h … +14 h, so the
+  // real instant is within [wall − 14 h, wall + 12 h]; the offsets in force there are at its ends.
+  const wall = Date.UTC(y, m - 1, d);
+  const offsets = new Set([offsetMs(wall - 14 * HOUR_MS, timeZone), offsetMs(wall + 12 * HOUR_MS, timeZone)]);
+  // Midnight under each offset, kept when the zone really shows midnight then.
+  const midnights = [...offsets].map((o) => wall - o).filter((t) => offsetMs(t, timeZone) === wall - t);
+  if (midnights.length > 0) return Math.min(...midnights);
+  // Midnight was skipped (clocks went forward over it): the day begins at the change, between the
+  // two candidates. Find the first instant whose local date is `date` (dates only move forward).
+  let lo = wall - Math.max(...offsets);
+  let hi = wall - Math.min(...offsets);
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (localDate(mid, timeZone) >= date) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { addDays, formatLocal, isCalendarDate, localDate, startOfLocalDay } from './time.ts';
+
+const HOUR = 3_600_000;
+const utc = (iso: string) => Date.parse(iso);
+
+describe('startOfLocalDay', () => {
+  test('an ordinary day in New York begins at 05:00 UTC in winter and 04:00 UTC in summer', () => {
+    assert.equal(startOfLocalDay('2026-01-15', 'America/New_York'), utc('2026-01-15T05:00:00Z'));
+    assert.equal(startOfLocalDay('2026-07-15', 'America/New_York'), utc('2026-07-15T04:00:00Z'));
+  });
+
+  test('the spring-forward day in New York (2026-03-08) is 23 hours long', () => {
+    const start = startOfLocalDay('2026-03-08', 'America/New_York');
+    const next = startOfLocalDay('2026-03-09', 'America/New_York');
+    assert.equal(start, utc('2026-03-08T05:00:00Z'));
+    assert.equal(next, utc('2026-03-09T04:00:00Z'));
+    assert.equal(next - start, 23 * HOUR);
+  });
+
+  test('the fall-back day in New York (2026-11-01) is 25 hours long', () => {
+    const start = startOfLocalDay('2026-11-01', 'America/New_York');
+    const next = startOfLocalDay('2026-11-02', 'America/New_York');
+    assert.equal(start, utc('2026-11-01T04:00:00Z'));
+    assert.equal(next, utc('2026-11-02T05:00:00Z'));
+    assert.equal(next - start, 25 * HOUR);
+  });
+
+  test('where clocks skip midnight (Havana, 2026-03-08) the day begins at 01:00', () => {
+    const start = startOfLocalDay('2026-03-08', 'America/Havana');
+    assert.equal(start, utc('2026-03-08T05:00:00Z'));
+    assert.equal(formatLocal(start, 'America/Havana'), '2026-03-08 01:00:00');
+    assert.equal(formatLocal(start - 1000, 'America/Havana'), '2026-03-07 23:59:59');
+  });
+
+  test('where clocks skip midnight (Santiago, 2026-09-06) the day begins at 01:00', () => {
+    const start = startOfLocalDay('2026-09-06', 'America/Santiago');
+    assert.equal(formatLocal(start, 'America/Santiago'), '2026-09-06 01:00:00');
+    assert.equal(formatLocal(start - 1000, 'America/Santiago'), '2026-09-05 23:59:59');
+  });
+
+  test('where midnight happens twice (Havana, 2026-11-01) the day begins at the first one', () => {
+    assert.equal(startOfLocalDay('2026-11-01', 'America/Havana'), utc('2026-11-01T04:00:00Z'));
+    assert.equal(startOfLocalDay('2026-11-02', 'America/Havana'), utc('2026-11-02T05:00:00Z'));
+  });
+
+  test('zones far east and west, and half-hour changes', () => {
+    assert.equal(startOfLocalDay('2026-06-01', 'Pacific/Kiritimati'), utc('2026-05-31T10:00:00Z'));
+    assert.equal(startOfLocalDay('2026-06-01', 'Pacific/Pago_Pago'), utc('2026-06-01T11:00:00Z'));
+    // Lord Howe Island moves its clocks by 30 minutes.
+    assert.equal(startOfLocalDay('2026-10-04', 'Australia/Lord_Howe'), utc('2026-10-03T13:30:00Z'));
+    assert.equal(startOfLocalDay('2026-10-05', 'Australia/Lord_Howe'), utc('2026-10-04T13:00:00Z'));
+  });
+
+  test('a day the zone skipped is empty: it begins where the next day does', () => {
+    // Samoa crossed the date line: 2011-12-29 was followed by 2011-12-31.
+    assert.equal(
+      startOfLocalDay('2011-12-30', 'Pacific/Apia'),
+      startOfLocalDay('2011-12-31', 'Pacific/Apia'),
+    );
+  });
+
+  test('property: the day begins at an instant of that date whose previous second is an earlier date', () => {
+    const zones = [
+      'America/New_York',
+      'America/Havana',
+      'America/Santiago',
+      'America/St_Johns',
+      'Asia/Beirut',
+      'Asia/Kolkata',
+      'Australia/Lord_Howe',
+      'Europe/London',
+      'Pacific/Auckland',
+      'Pacific/Chatham',
+      'UTC',
+    ];
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('2000-01-01T00:00:00Z'),
+          max: new Date('2037-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.constantFrom(...zones),
+        (day, zone) => {
+          const date = day.toISOString().slice(0, 10);
+          const start = startOfLocalDay(date, zone);
+          assert.equal(localDate(start, zone), date);
+          assert.ok(localDate(start - 1000, zone) < date);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('calendar dates', () => {
+  test('isCalendarDate accepts real YYYY-MM-DD dates only', () => {
+    for (const good of ['2026-03-08', '2024-02-29', '1000-01-01', '9999-12-31'])
+      assert.ok(isCalendarDate(good), good);
+    for (const bad of [
+      '2026-02-29',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-04-31',
+      '2026-3-8',
+      '0099-01-01',
+      'TODAY',
+      '',
+    ])
+      assert.equal(isCalendarDate(bad), false, bad);
+  });
+
+  test('addDays crosses months, years and leap days', () => {
+    assert.equal(addDays('2026-03-08', 1), '2026-03-09');
+    assert.equal(addDays('2026-12-31', 1), '2027-01-01');
+    assert.equal(addDays('2024-02-28', 1), '2024-02-29');
+    assert.equal(addDays('2026-03-01', -1), '2026-02-28');
+  });
+});
