@@ -12,6 +12,7 @@ Commands:
   demo                  (re)create the testing accounts and the demo application
   clients …             register and manage applications (parqex clients --help)
   users create …        create a person (parqex users --help)
+  devices …             register controllers and drive the simulated ones (parqex devices --help)
 
 Every command reads the environment of the README (PARQEX_DATABASE_URL, …), has --help,
 and --json prints one JSON document on stdout. Errors go to stderr with a non-zero exit.`;
@@ -43,10 +44,21 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     const { USERS_HELP, usersCommand } = await import('./users.ts');
     return { help: USERS_HELP, run: usersCommand };
   },
+  devices: async () => {
+    const { DEVICES_HELP, devicesCommand } = await import('./devices.ts');
+    return { help: DEVICES_HELP, run: devicesCommand };
+  },
 };
 
 /** Refusals a person can act on: one line, no stack (matched by name, their modules load lazily). */
-const KNOWN_ERRORS = new Set(['ClientInputError', 'ClientNotFound', 'UserInputError']);
+const KNOWN_ERRORS = new Set([
+  'ClientInputError',
+  'ClientNotFound',
+  'UserInputError',
+  'DeviceInputError',
+  'DeviceNotFound',
+  'DeviceDoorNotFound',
+]);
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
