@@ -41,17 +41,25 @@ export async function createDevice(
     .executeTakeFirst();
   if (taken) throw new DeviceInputError(`a controller with blackbox code ${code} is already registered`);
   const deviceId = hexId();
-  await db
-    .insertInto('devices')
-    .values({
-      id: deviceId,
-      account_id: input.accountId,
-      blackbox_code: code,
-      is_online: input.isOnline === false ? 0 : 1,
-      last_contact: now,
-      created_at: now,
-    })
-    .execute();
+  try {
+    await db
+      .insertInto('devices')
+      .values({
+        id: deviceId,
+        account_id: input.accountId,
+        blackbox_code: code,
+        is_online: input.isOnline === false ? 0 : 1,
+        last_contact: now,
+        created_at: now,
+      })
+      .execute();
+  } catch (error) {
+    // Two registrations racing with one code: the unique constraint decides, the loser hears why.
+    if (isUniqueViolation(error)) {
+      throw new DeviceInputError(`a controller with blackbox code ${code} is already registered`);
+    }
+    throw error;
+  }
   const doorIds: string[] = [];
   for (let n = 1; n <= input.doorCount; n++) {
     const id = hexId();
@@ -68,4 +76,10 @@ export async function createDevice(
       .execute();
   }
   return { deviceId, doorIds };
+}
+
+/** PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE (2067). */
+function isUniqueViolation(error: unknown): boolean {
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  return code === '23505' || errcode === 2067;
 }

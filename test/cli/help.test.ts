@@ -20,6 +20,7 @@ const HELP: Array<[string[], RegExp]> = [
   [['clients', 'disable', '--help'], /^parqex clients — /],
   [['users', '--help'], /^parqex users — /],
   [['users', 'create', '--help'], /^parqex users — /],
+  [['devices', '--help'], /^parqex devices — /],
 ];
 
 describe('parqex --help', { concurrency: true }, () => {
@@ -41,7 +42,7 @@ describe('parqex --help', { concurrency: true }, () => {
 
   test('the overview names every command', async () => {
     const { stdout } = await box.run(['--help']);
-    for (const command of ['serve', 'migrate', 'demo', 'clients', 'users']) {
+    for (const command of ['serve', 'migrate', 'demo', 'clients', 'users', 'devices']) {
       assert.match(stdout, new RegExp(`^ {2}${command}\\b`, 'm'), command);
     }
   });
