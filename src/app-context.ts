@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { publicHost } from './config.ts';
 import type { Clock } from './lib/clock.ts';
 import { SecretBox } from './lib/crypto.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
 import { ClientRegistry } from './oauth/client-registry.ts';
 import type { OAuthStore } from './oauth/ports.ts';
 import { SqlOAuthStore } from './storage/repositories/sql-oauth-store.ts';
@@ -27,6 +28,8 @@ export interface AppContext {
   /** The simulated controller: the one controller transport today. */
   readonly simulator: SimulatedController;
   readonly controller: ControllerPort;
+  /** Where mail goes: SMTP when `PARQEX_SMTP_URL` is set, else the development mailbox. */
+  readonly mailer: Mailer;
   /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
   publicUrl: string;
 }
@@ -53,6 +56,7 @@ export function createContext(deps: {
     pinBox: new SecretBox(deps.secretKey, 'pin-code'),
     simulator,
     controller: simulator,
+    mailer: createMailer(deps),
     publicUrl: deps.config.publicUrl,
   };
 }

@@ -8,7 +8,9 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { registerOpenApi } from './api/openapi/openapi.routes.ts';
 import { apiError, INTERNAL_ERROR_MESSAGE } from './api/v1/envelope.ts';
+import { registerInviteRoutes } from './api/v1/invite.routes.ts';
 import { registerSettingsRoutes } from './api/v1/settings.routes.ts';
 import { registerSyncRoutes } from './api/v1/sync.routes.ts';
 import { registerToggleRoutes } from './api/v1/toggle.routes.ts';
@@ -24,10 +26,16 @@ import { registerRevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { registerTokenEndpoint } from './oauth/endpoints/token.ts';
 import { isDatabaseReady } from './storage/database.ts';
 import { registerAccountRoutes } from './web/account.routes.ts';
+import { registerAdminRoutes } from './web/admin.routes.ts';
 import { registerDemoRoutes } from './web/demo.routes.ts';
+import { registerDoorsRoutes } from './web/doors.routes.ts';
+import { registerHistoryRoutes } from './web/history.routes.ts';
 import { registerLoginRoutes } from './web/login.routes.ts';
+import { registerMailboxRoutes } from './web/mailbox.routes.ts';
 import { errorPage } from './web/pages/error-page.ts';
 import { setPageHeaders } from './web/security-headers.ts';
+import { registerSettingsPageRoutes } from './web/settings.routes.ts';
+import { registerSignupRoutes } from './web/signup.routes.ts';
 import { WebSessions } from './web/web-session.ts';
 
 const STYLESHEET = readFileSync(new URL('./web/assets/parqex.css', import.meta.url));
@@ -83,6 +91,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
 
   await app.register(cookie, { secret: ctx.secretKey, hook: 'onRequest' });
+  // Before every route: @fastify/swagger collects them as they are registered.
+  await registerOpenApi(app, ctx);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -133,6 +143,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const sessions = new WebSessions(ctx);
   registerLoginRoutes(app, ctx, sessions);
   registerAccountRoutes(app, ctx, sessions);
+  registerSignupRoutes(app, ctx, sessions);
+  registerMailboxRoutes(app, ctx);
+  registerDoorsRoutes(app, ctx, sessions);
+  registerSettingsPageRoutes(app, ctx, sessions);
+  registerHistoryRoutes(app, ctx, sessions);
+  registerAdminRoutes(app, ctx, sessions);
   registerAuthorizationEndpoint(app, ctx, sessions);
   registerTokenEndpoint(app, ctx);
   registerRevocationEndpoint(app, ctx);
@@ -146,6 +162,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     registerSettingsRoutes(api, ctx);
     registerSyncRoutes(api, ctx);
     registerToggleRoutes(api, ctx);
+    registerInviteRoutes(api, ctx);
     registerToggleHistoryRoutes(api, ctx);
   });
   if (ctx.config.env === 'development') registerDemoRoutes(app, ctx);

@@ -172,7 +172,8 @@ export async function listDevices(db: DbOrTrx, filter: { accountId?: string } = 
 /**
  * Changes how a simulated controller behaves (the simulated controller reads these settings on
  * every command), in one transaction, and returns the controller as it now is. Throws
- * `DeviceNotFound`, `DeviceDoorNotFound`, or `DeviceInputError` for a controller that is not simulated.
+ * `DeviceNotFound`, `DeviceDoorNotFound`, or `DeviceInputError` when a controller that is not
+ * simulated is asked anything but its doors' API opt-in.
  */
 export async function changeSimulatorSettings(
   db: Db,
@@ -182,7 +183,11 @@ export async function changeSimulatorSettings(
 ): Promise<DeviceView> {
   return db.transaction().execute(async (trx) => {
     const device = await getDevice(trx, ref);
-    if (!device.isSimulated) {
+    // The API opt-in is the owner's choice for any controller; the rest only a simulator has.
+    const simulationOnly = Object.entries(change).some(
+      ([key, value]) => value !== undefined && key !== 'isApiEnabled' && key !== 'entityNumber',
+    );
+    if (!device.isSimulated && simulationOnly) {
       throw new DeviceInputError(`controller ${device.blackboxCode} is hardware, not simulated`);
     }
     const targets =

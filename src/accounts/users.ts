@@ -104,7 +104,19 @@ export interface NewUser {
   id?: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** RFC 5321 §4.5.3.1.3: a path is at most 256 octets, so an address at most 254 characters. */
+const MAX_EMAIL_LENGTH = 254;
+/**
+ * WHATWG HTML, "valid e-mail address": no quotes, commas, angle brackets or spaces, so an address
+ * is always exactly one recipient.
+ */
+const EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
+
+/** True for one well-formed email address (already normalized or not). */
+export function isEmailAddress(email: string): boolean {
+  return email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email);
+}
 
 /** Creates a user (and, without `accountId`, their account with them as Admin). */
 export async function createUser(
@@ -113,7 +125,7 @@ export async function createUser(
   now: number,
 ): Promise<{ userId: string; accountId: string }> {
   const email = normalizeEmail(input.email);
-  if (!EMAIL.test(email)) throw new UserInputError(`"${input.email}" is not an email address`);
+  if (!isEmailAddress(email)) throw new UserInputError(`"${input.email}" is not an email address`);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw new UserInputError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }

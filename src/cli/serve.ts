@@ -38,6 +38,9 @@ export async function serve(): Promise<void> {
     printDemo(ctx.publicUrl);
   }
 
+  if (config.env === 'production' && !config.smtpUrl) {
+    app.log.warn('PARQEX_SMTP_URL is not set: invitation mail is kept in the database, not delivered');
+  }
   const stopBackground = startBackgroundWork(ctx, app.log);
 
   let stopping = false;

@@ -1,7 +1,35 @@
 import { html, type SafeHtml } from './html.ts';
 
+/** The pages of a signed-in person's account, in the order of the navigation. */
+export type NavItem = 'doors' | 'history' | 'settings' | 'applications' | 'admin';
+
+const NAV: readonly { item: NavItem; href: string; label: string; adminOnly?: boolean }[] = [
+  { item: 'doors', href: '/doors', label: 'Doors' },
+  { item: 'history', href: '/history', label: 'History' },
+  { item: 'settings', href: '/settings', label: 'Settings' },
+  { item: 'applications', href: '/account', label: 'Applications' },
+  { item: 'admin', href: '/admin', label: 'Admin', adminOnly: true },
+];
+
+export interface LayoutOptions {
+  /** A signed-in person: shows the account navigation (Admin only for Admins). */
+  nav?: { role: 'admin' | 'user'; current?: NavItem };
+  /** A wider page (tables, admin pages) on large screens; phones are unchanged. */
+  wide?: boolean;
+  /** Reload the page after this many seconds (a door in motion), with no script. */
+  refreshAfterS?: number;
+}
+
+function navigation(nav: NonNullable<LayoutOptions['nav']>): SafeHtml {
+  const items = NAV.filter((n) => !n.adminOnly || nav.role === 'admin');
+  return html`<nav class="site" aria-label="Your account"><ul>${items.map(
+    (n) =>
+      html`<li><a href="${n.href}"${n.item === nav.current ? html` aria-current="page"` : ''}>${n.label}</a></li>`,
+  )}</ul></nav>`;
+}
+
 /** The ParqEx page frame: mobile-first, no inline script or style (the CSP allows neither). */
-export function layout(title: string, body: SafeHtml): string {
+export function layout(title: string, body: SafeHtml, options: LayoutOptions = {}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -10,10 +38,12 @@ export function layout(title: string, body: SafeHtml): string {
 <title>${title} · ParqEx</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/parqex.css">
+${options.refreshAfterS === undefined ? '' : html`<meta http-equiv="refresh" content="${options.refreshAfterS}">`}
 </head>
 <body>
 <header class="brand"><span class="logo" aria-hidden="true">P</span> ParqEx</header>
-<main>
+${options.nav ? navigation(options.nav) : ''}
+<main${options.wide ? html` class="wide"` : ''}>
 ${body}
 </main>
 <footer>ParqEx · parking and access control</footer>

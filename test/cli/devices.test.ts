@@ -808,3 +808,47 @@ describe('the simulator settings take effect on the documented toggle', () => {
     assert.equal((await syncedDoors())[0].state, 'CLOSED');
   });
 });
+
+test('a hardware controller refuses simulation but takes its doors’ API opt-in', async () => {
+  const box = await sandbox();
+  try {
+    const accountId = await newAccount(box, 'hank@example.com');
+    const hardware = await createDevice(box, ['--account', accountId, '--doors', '2']);
+    await box
+      .db()
+      .updateTable('devices')
+      .set({ is_simulated: 0 })
+      .where('id', '=', hardware.device_id)
+      .execute();
+    assertRefused(
+      await box.run(['devices', 'simulate', hardware.blackbox_code, '--offline']),
+      /is hardware, not simulated/,
+    );
+    const result = await box.run([
+      'devices',
+      'simulate',
+      hardware.blackbox_code,
+      '--door',
+      '2',
+      '--api',
+      'off',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const doors = await box
+      .db()
+      .selectFrom('doors')
+      .select(['entity_number', 'is_api_enabled'])
+      .where('device_id', '=', hardware.device_id)
+      .orderBy('entity_number')
+      .execute();
+    assert.deepEqual(
+      doors.map((d) => [d.entity_number, d.is_api_enabled]),
+      [
+        [1, 1],
+        [2, 0],
+      ],
+    );
+  } finally {
+    await box.close();
+  }
+});

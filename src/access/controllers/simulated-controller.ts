@@ -24,7 +24,7 @@ export class SimulatedController implements ControllerPort {
       .select(['v.is_online', 'v.is_active', 'd.has_sensor', 'd.can_open', 'd.can_close'])
       .where('d.id', '=', door.doorId)
       .executeTakeFirst();
-    if (!row || row.is_online !== 1 || row.is_active !== 1) return { ok: false, reason: 'offline' };
+    if (row?.is_online !== 1 || row.is_active !== 1) return { ok: false, reason: 'offline' };
     if (row.has_sensor !== 1) return { ok: false, reason: 'no_sensor' };
     if ((action === 'open' ? row.can_open : row.can_close) !== 1) return { ok: false, reason: 'unsupported' };
     return { ok: true, reportAt: now + this.travelMs };

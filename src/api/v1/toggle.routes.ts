@@ -18,6 +18,11 @@ export const TOGGLE_MESSAGES = {
   unsupported: `Error communicating with ${HARDWARE}. Not Implemented error. (501)`,
 } as const;
 
+/** The 429 message of the per-door cooldown (our decision: the docs' "wait about 20 s" advice). */
+export function cooldownMessage(waitS: number): string {
+  return `This door was just toggled. Please wait ${waitS} seconds before toggling it again.`;
+}
+
 const STATUS: Record<Exclude<ToggleResult['outcome'], 'done' | 'insufficient_scope' | 'cooldown'>, number> = {
   offline: 503,
   no_sensor: 428,
@@ -98,7 +103,7 @@ export function registerToggleRoutes(app: FastifyInstance, ctx: AppContext): voi
           .send(outcomeBody(now, description, { code: 'insufficient_scope', message: description }));
       }
       case 'cooldown': {
-        const message = `This door was just toggled. Please wait ${result.retryAfterS} seconds before toggling it again.`;
+        const message = cooldownMessage(result.retryAfterS);
         return reply
           .code(429)
           .header('retry-after', String(result.retryAfterS))

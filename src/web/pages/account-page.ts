@@ -43,5 +43,6 @@ ${
       )}</ul>`
 }
 </section>`,
+    { nav: { role: user.role, current: 'applications' } },
   );
 }

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, type TestContext, test } from 'node:test';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { doorIdByName } from '../helpers/account-pages.ts';
+import { SystemChromium } from '../helpers/chromium.ts';
+import { JOHN, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
+
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+};
+
+/** Apple's and WCAG 2.5.5's minimum comfortable touch target. */
+const MIN_TOUCH_PX = 44;
+
+const DOORS_SCREENSHOT = '/tmp/doors-phone.png';
+
+describe('the account pages in Chromium', () => {
+  const chromium = new SystemChromium();
+  let app: TestApp;
+
+  before(async () => {
+    app = await startTestApp({ env: { PARQEX_TOGGLE_COOLDOWN_S: '0', PARQEX_SIMULATOR_TRAVEL_MS: '0' } });
+  });
+  after(async () => {
+    await chromium.close();
+    await app?.close();
+  });
+
+  async function openPage(t: TestContext, options: BrowserContextOptions = {}): Promise<Page | undefined> {
+    const browser = await chromium.for(t);
+    if (!browser) return undefined;
+    const context = await browser.newContext(options);
+    t.after(() => context.close());
+    return context.newPage();
+  }
+
+  /** Presses a form button (click, or tap on a touch screen) and requires the POST to answer 303. */
+  async function press(page: Page, button: Locator, action: string, how: 'click' | 'tap' = 'click') {
+    const answered = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action,
+    );
+    await (how === 'tap' ? button.tap() : button.click());
+    const response = await answered;
+    assert.equal(response.status(), 303, `POST ${action} answered ${response.status()}`);
+  }
+
+  /** Opens the doors page, signing in on the way as `user`. */
+  async function signInToDoors(
+    page: Page,
+    user: { email: string; password: string },
+    how: 'click' | 'tap' = 'click',
+  ) {
+    await page.goto(`${app.baseUrl}/doors`);
+    await page.getByRole('heading', { name: 'Sign in to ParqEx' }).waitFor();
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await press(page, page.getByRole('button', { name: 'Sign in' }), '/login', how);
+    await page.getByRole('heading', { name: 'Your doors' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/doors');
+    assert.equal(await page.title(), 'Doors · ParqEx');
+  }
+
+  /** One door's card on the doors page, found by its heading. */
+  function doorCard(page: Page, name: string): Locator {
+    return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+  }
+
+  async function assertFitsPhoneWidth(page: Page, what: string) {
+    const { scrollWidth, innerWidth } = (await page.evaluate(
+      '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+    )) as { scrollWidth: number; innerWidth: number };
+    assert.equal(innerWidth, PHONE.viewport!.width, `${what}: the layout viewport is the phone's width`);
+    assert.ok(
+      scrollWidth <= innerWidth,
+      `${what} scrolls sideways: ${scrollWidth}px wide in ${innerWidth}px`,
+    );
+  }
+
+  async function heightOf(locator: Locator): Promise<number> {
+    const box = await locator.boundingBox();
+    assert.ok(box, 'the element is rendered');
+    return box.height;
+  }
+
+  test('John signs in, opens Garage with its Open button, and sees the notice and the door open', async (t) => {
+    const page = await openPage(t);
+    if (!page) return;
+    await signInToDoors(page, JOHN);
+
+    const garage = doorCard(page, 'Garage');
+    await garage.getByText('Has Access').waitFor();
+    assert.equal((await garage.locator('.state').textContent())?.trim(), 'Closed');
+    assert.equal(await doorCard(page, 'Lobby Door').count(), 0);
+
+    await press(page, garage.getByRole('button', { name: 'Open', exact: true }), '/doors/toggle');
+    await page.waitForURL((url) => url.pathname === '/doors' && url.searchParams.get('outcome') === 'done');
+    const notice = garage.getByRole('status');
+    assert.equal((await notice.textContent())?.trim(), 'Done: Garage was asked to open.');
+    assert.equal((await garage.locator('.state').textContent())?.trim(), 'Open');
+    // The page came back to the door's card.
+    assert.equal(new URL(page.url()).hash, `#door-${await doorIdByName(app, 'Garage')}`);
+
+    const history = await app.ctx.db
+      .selectFrom('access_events')
+      .select(['channel', 'outcome'])
+      .where('door_id', '=', await doorIdByName(app, 'Garage'))
+      .where('channel', '=', 'ParqEx Web')
+      .execute();
+    assert.deepEqual(
+      history.map((e) => ({ ...e })),
+      [{ channel: 'ParqEx Web', outcome: 'done' }],
+    );
+
+    // The navigation leads to the history, which lists the attempt.
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.getByRole('heading', { name: 'History', exact: true }).waitFor();
+    assert.match(
+      (await page.locator('ul.history').innerText()).replace(/\s+/g, ' '),
+      /John Doe asked Garage to open/,
+    );
+  });
+
+  test('on a phone: the doors page fits 390px, its buttons are touch-sized, and a tap opens a door', async (t) => {
+    const page = await openPage(t, PHONE);
+    if (!page) return;
+    await signInToDoors(page, TEST_OWNER, 'tap');
+    await assertFitsPhoneWidth(page, 'the doors page');
+
+    const backGate = doorCard(page, 'Back Gate');
+    await backGate.getByText('Controller offline').waitFor();
+    for (const name of ['Open', 'Close']) {
+      const height = await heightOf(backGate.getByRole('button', { name, exact: true }));
+      assert.ok(height >= MIN_TOUCH_PX, `${name} is ${height}px tall, under ${MIN_TOUCH_PX}px`);
+    }
+    // The account navigation is one row that fits: no link is hidden off the side.
+    const nav = (await page.evaluate(
+      "(() => { const ul = document.querySelector('nav.site ul'); return { scroll: ul.scrollWidth, client: ul.clientWidth }; })()",
+    )) as { scroll: number; client: number };
+    assert.ok(nav.scroll <= nav.client, `the navigation is ${nav.scroll}px wide in ${nav.client}px`);
+    for (const link of ['Doors', 'History', 'Settings', 'Applications', 'Admin']) {
+      const height = await heightOf(
+        page.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name: link }),
+      );
+      assert.ok(height >= MIN_TOUCH_PX, `the ${link} link is ${height}px tall`);
+    }
+
+    await press(page, backGate.getByRole('button', { name: 'Open', exact: true }), '/doors/toggle', 'tap');
+    await page.waitForURL((url) => url.searchParams.get('outcome') === 'offline');
+    const alert = backGate.getByRole('alert');
+    assert.match((await alert.textContent()) ?? '', /can't be found\. Please unplug the ParqEx Controller/);
+    await assertFitsPhoneWidth(page, 'the doors page with a notice');
+
+    // The rename form opens without any script (details/summary) and fits too.
+    await doorCard(page, 'Garage').getByText('Rename').tap();
+    await doorCard(page, 'Garage').getByLabel('Your name for this door').waitFor();
+    await assertFitsPhoneWidth(page, 'the doors page with a rename form open');
+    await page.screenshot({ path: DOORS_SCREENSHOT, fullPage: true });
+
+    for (const path of ['/history', '/settings', '/admin', '/admin/sharing', '/account']) {
+      await page.goto(`${app.baseUrl}${path}`);
+      await assertFitsPhoneWidth(page, path);
+    }
+  });
+});
