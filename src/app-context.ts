@@ -1,5 +1,6 @@
 import type { ControllerPort } from './access/controllers/controller-port.ts';
 import { SimulatedController } from './access/controllers/simulated-controller.ts';
+import type { ToggleDeps } from './access/toggle.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import type { Config } from './config.ts';
 import { publicHost } from './config.ts';
@@ -28,6 +29,8 @@ export interface AppContext {
   /** The simulated controller: the one controller transport today. */
   readonly simulator: SimulatedController;
   readonly controller: ControllerPort;
+  /** What every toggle needs (the API's and the doors page's alike). */
+  readonly toggleDeps: ToggleDeps;
   /** Where mail goes: SMTP when `PARQEX_SMTP_URL` is set, else the development mailbox. */
   readonly mailer: Mailer;
   /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
@@ -56,6 +59,13 @@ export function createContext(deps: {
     pinBox: new SecretBox(deps.secretKey, 'pin-code'),
     simulator,
     controller: simulator,
+    toggleDeps: {
+      db: deps.db,
+      controller: simulator,
+      cooldownS: deps.config.toggleCooldownS,
+      // A zero travel time means the door has already arrived: report it at once.
+      afterAccepted: (at) => simulator.deliverArrivals(at),
+    },
     mailer: createMailer(deps),
     publicUrl: deps.config.publicUrl,
   };

@@ -100,12 +100,7 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: AppContext, sessi
     let result: ToggleResult;
     try {
       result = await toggleDoor(
-        {
-          db: ctx.db,
-          controller: ctx.controller,
-          cooldownS: ctx.config.toggleCooldownS,
-          afterAccepted: (at) => ctx.simulator.deliverArrivals(at),
-        },
+        ctx.toggleDeps,
         { ...actorOf(web), channel: WEB_CHANNEL, clientId: null, scopes: undefined },
         { doorId, state },
         { apiOnly: false, now },

@@ -1,3 +1,4 @@
+import { authorizationServerMetadata } from '../../oauth/endpoints/metadata.ts';
 import { cooldownMessage, TOGGLE_MESSAGES } from '../v1/toggle.routes.ts';
 
 /**
@@ -187,22 +188,7 @@ export const INTROSPECTION_ACTIVE = {
   iss: BASE_URL,
 };
 
-export const METADATA = {
-  issuer: BASE_URL,
-  authorization_endpoint: `${BASE_URL}/oauth/v2/endpoints/authorization/`,
-  token_endpoint: `${BASE_URL}/oauth/v2/endpoints/token/`,
-  revocation_endpoint: `${BASE_URL}/oauth/v2/endpoints/revoke/`,
-  introspection_endpoint: `${BASE_URL}/oauth/v2/endpoints/introspect/`,
-  scopes_supported: ['OPENDOOR', 'CLOSEDOOR'],
-  response_types_supported: ['code'],
-  response_modes_supported: ['query'],
-  grant_types_supported: ['authorization_code', 'refresh_token'],
-  code_challenge_methods_supported: ['S256'],
-  token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-  revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-  introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-  authorization_response_iss_parameter_supported: true,
-};
+export const METADATA = authorizationServerMetadata(BASE_URL);
 
 const JANE_ID = '0b1e6c4a-5f3d-4e2a-9c8b-7d6e5f4a3b2c';
 const ADMIN_ID = 'c2f1a0e9-8d7c-4b6a-a5f4-e3d2c1b0a998';

@@ -70,12 +70,7 @@ export function registerToggleRoutes(app: FastifyInstance, ctx: AppContext): voi
     let result: ToggleResult;
     try {
       result = await toggleDoor(
-        {
-          db: ctx.db,
-          controller: ctx.controller,
-          cooldownS: ctx.config.toggleCooldownS,
-          afterAccepted: (at) => ctx.simulator.deliverArrivals(at),
-        },
+        ctx.toggleDeps,
         { ...auth, channel: client?.name ?? 'API', clientId: auth.clientId, scopes: auth.scopes },
         { doorId, state },
         { apiOnly: true, now },
