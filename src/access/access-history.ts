@@ -25,11 +25,16 @@ export class DeviceNotFound extends Error {
   }
 }
 
-/** Spec §5.5 `history_type`: one door, every door of one device, or the person's own actions. */
+/**
+ * Spec §5.5 `history_type`: one door, every door of one device, or the person's own actions; and,
+ * for the account pages only, `all`: everything the person may see on every door they can see (an
+ * Owner's "who used my doors").
+ */
 export type HistoryScope =
   | { type: 'door'; doorId: string }
   | { type: 'device'; deviceId: string }
-  | { type: 'user' };
+  | { type: 'user' }
+  | { type: 'all' };
 
 export interface AccessHistoryQuery {
   /** First and last local day of the range, inclusive: `YYYY-MM-DD` or `TODAY`, in the person's time zone. */

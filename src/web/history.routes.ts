@@ -21,8 +21,9 @@ const PAGE_SIZE = 25;
 /** Without dates, the page shows the last seven days (today included). */
 const DEFAULT_DAYS = 7;
 
-/** `mine`, `door:<id>` or `device:<id>` → the service's scope; undefined when malformed. */
+/** `all`, `mine`, `door:<id>` or `device:<id>` → the service's scope; undefined when malformed. */
 function scopeOf(show: string): HistoryScope | undefined {
+  if (show === 'all') return { type: 'all' };
   if (show === 'mine') return { type: 'user' };
   const [kind, raw] = show.split(':', 2);
   const id = normalizeHexId(raw);
@@ -48,12 +49,16 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: AppContext, ses
     const filters: HistoryFilters = {
       from: one('from') ?? addDays(today, 1 - DEFAULT_DAYS),
       to: one('to') ?? today,
-      show: one('show') ?? 'mine',
+      // An Admin first sees everything on the account's doors; a User, their own actions.
+      show: one('show') ?? (web.user.role === 'admin' ? 'all' : 'mine'),
     };
     const cursor = one('cursor');
 
     const doors = await listVisibleDoors(ctx.db, actor, { apiOnly: false });
-    const showOptions: ShowOption[] = [{ value: 'mine', label: 'My actions, every door' }];
+    const showOptions: ShowOption[] = [
+      { value: 'all', label: 'Everything I may see, every door' },
+      { value: 'mine', label: 'My actions, every door' },
+    ];
     for (const d of doors) showOptions.push({ value: `door:${d.door.id}`, label: `Door: ${d.name}` });
     const byDevice = Map.groupBy(doors, (d) => d.device.id);
     for (const [deviceId, group] of byDevice) {

@@ -105,6 +105,24 @@ describe('the history page', () => {
     assert.match(byController.text_, /Controller 30000c2a691dd625 \(3 doors\)/);
   });
 
+  test('the Admin first sees everything on every door of the account; a User, only their own', async () => {
+    const page = await owner.get('/history');
+    assert.match(page.text_, /<option value="all" selected>Everything I may see, every door<\/option>/);
+    assert.deepEqual(rows(page.text_), [
+      'Garage closed 2025-06-10 10:05:01 · Door Sensor Done',
+      `ParqEx Test asked Garage to close 2025-06-10 10:05:00 · ${WEB_CHANNEL} Done`,
+      'Garage opened 2025-06-10 10:00:01 · Door Sensor Done',
+      `John Doe asked Garage to open 2025-06-10 10:00:00 · ${WEB_CHANNEL} Done`,
+    ]);
+    // John asking for everything still sees nobody else's actions on the shared Garage.
+    const johns = await john.get('/history?show=all');
+    assert.deepEqual(rows(johns.text_), [
+      'Garage closed 2025-06-10 10:05:01 · Door Sensor Done',
+      'Garage opened 2025-06-10 10:00:01 · Door Sensor Done',
+      `John Doe asked Garage to open 2025-06-10 10:00:00 · ${WEB_CHANNEL} Done`,
+    ]);
+  });
+
   test('a failed attempt is listed as failed', async () => {
     const backGate = await doorIdByName(app, 'Back Gate');
     await press(owner, backGate, 'OPEN');

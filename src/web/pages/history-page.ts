@@ -4,7 +4,7 @@ import { formatLocal } from '../../lib/time.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { layout } from '../layout.ts';
 
-/** One choice of the "Show" menu: `mine`, `door:<id>` or `device:<id>`. */
+/** One choice of the "Show" menu: `all`, `mine`, `door:<id>` or `device:<id>`. */
 export interface ShowOption {
   value: string;
   label: string;
