@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { doorIdByName } from '../helpers/account-pages.ts';
-import { SystemChromium } from '../helpers/chromium.ts';
+import { assertFitsPhoneWidth, heightOf, MIN_TOUCH_PX, PHONE, SystemChromium } from '../helpers/chromium.ts';
 import { JOHN, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
-
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 3,
-  isMobile: true,
-  hasTouch: true,
-};
-
-/** Apple's and WCAG 2.5.5's minimum comfortable touch target. */
-const MIN_TOUCH_PX = 44;
 
 const DOORS_SCREENSHOT = '/tmp/doors-phone.png';
 
@@ -66,23 +56,6 @@ describe('the account pages in Chromium', () => {
   /** One door's card on the doors page, found by its heading. */
   function doorCard(page: Page, name: string): Locator {
     return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
-  }
-
-  async function assertFitsPhoneWidth(page: Page, what: string) {
-    const { scrollWidth, innerWidth } = (await page.evaluate(
-      '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
-    )) as { scrollWidth: number; innerWidth: number };
-    assert.equal(innerWidth, PHONE.viewport!.width, `${what}: the layout viewport is the phone's width`);
-    assert.ok(
-      scrollWidth <= innerWidth,
-      `${what} scrolls sideways: ${scrollWidth}px wide in ${innerWidth}px`,
-    );
-  }
-
-  async function heightOf(locator: Locator): Promise<number> {
-    const box = await locator.boundingBox();
-    assert.ok(box, 'the element is rendered');
-    return box.height;
   }
 
   test('John signs in, opens Garage with its Open button, and sees the notice and the door open', async (t) => {

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { SystemChromium } from '../helpers/chromium.ts';
+import { assertFitsPhoneWidth, heightOf, MIN_TOUCH_PX, PHONE, SystemChromium } from '../helpers/chromium.ts';
 import { JOHN, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // The docs' own example state (Step 2): leading `=`, `/`, `--`; it must come back byte for byte.
 const DOCS_STATE =
   '=dzRBV1RxdWg5S0JWUTBhMGpEUy9NT3lGS2xjbkRsMHBDeEJDTXdPS1JpRzhlS3FFRmorOHo2SUoxZmlYb0o4dE8wRGM3Nnhwd0xNbWRIUWUvSmptM2c9PS0tSk4yM1Y2ckR1WmZCUGxjc3JBWDBhdz09--e6f508aa05569a93aaa02414c20ab808e8fbda49';
-
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 3,
-  isMobile: true,
-  hasTouch: true,
-};
-
-/** Apple's and WCAG 2.5.5's minimum comfortable touch target. */
-const MIN_TOUCH_PX = 44;
 
 const DECISION_PATH = '/oauth/v2/endpoints/authorization/decision';
 
@@ -94,27 +84,6 @@ describe('a person authorizes an application in Chromium', () => {
   async function landOnCallback(page: Page): Promise<URL> {
     await page.waitForURL((url) => url.pathname === '/demo/callback');
     return new URL(page.url());
-  }
-
-  /**
-   * No horizontal scroll on a phone: the layout viewport is the phone's own width (so the page's
-   * viewport meta works, rather than a 980px desktop layout shrunk down) and nothing is wider.
-   */
-  async function assertFitsPhoneWidth(page: Page, what: string) {
-    const { scrollWidth, innerWidth } = (await page.evaluate(
-      '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
-    )) as { scrollWidth: number; innerWidth: number };
-    assert.equal(innerWidth, PHONE.viewport!.width, `${what}: the layout viewport is the phone's width`);
-    assert.ok(
-      scrollWidth <= innerWidth,
-      `${what} scrolls sideways: ${scrollWidth}px wide in ${innerWidth}px`,
-    );
-  }
-
-  async function heightOf(locator: Locator): Promise<number> {
-    const box = await locator.boundingBox();
-    assert.ok(box, 'the element is rendered');
-    return box.height;
   }
 
   test('ALLOW: login page → consent naming the app and its abilities → the callback gets code, state, iss', async (t) => {

@@ -1,6 +1,7 @@
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { TestContext } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium. Playwright never downloads a browser for this suite. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -47,4 +48,34 @@ export class SystemChromium {
     this.#browser = undefined;
     await browser?.close();
   }
+}
+
+/** A phone: 390 × 844 CSS pixels, touch, high density. */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+};
+
+/** Apple's and WCAG 2.5.5's minimum comfortable touch target. */
+export const MIN_TOUCH_PX = 44;
+
+/**
+ * No horizontal scroll on a phone: the layout viewport is the phone's own width (so the page's
+ * viewport meta works, rather than a 980px desktop layout shrunk down) and nothing is wider.
+ */
+export async function assertFitsPhoneWidth(page: Page, what: string): Promise<void> {
+  const { scrollWidth, innerWidth } = (await page.evaluate(
+    '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+  )) as { scrollWidth: number; innerWidth: number };
+  assert.equal(innerWidth, PHONE.viewport!.width, `${what}: the layout viewport is the phone's width`);
+  assert.ok(scrollWidth <= innerWidth, `${what} scrolls sideways: ${scrollWidth}px wide in ${innerWidth}px`);
+}
+
+/** The rendered height of an element, in CSS pixels. */
+export async function heightOf(locator: Locator): Promise<number> {
+  const box = await locator.boundingBox();
+  assert.ok(box, 'the element is rendered');
+  return box.height;
 }
