@@ -19,6 +19,10 @@ import {
  * Kysely over Node's built-in `node:sqlite` (no native add-on to install). One connection per process,
  * used by one query at a time; transactions take the write lock up front (`BEGIN IMMEDIATE`) so that
  * several processes sharing a file serialise on the database rather than failing on lock upgrades.
+ *
+ * One database per process: `node:sqlite` waits for a busy lock synchronously, so two connections to
+ * one file inside ONE process would block the event loop that the lock holder needs to finish (and
+ * fail with "database is locked" after the timeout). Several processes sharing a file are fine.
  */
 export class NodeSqliteDialect implements Dialect {
   readonly #path: string;
