@@ -159,6 +159,8 @@ describe('the documented OAuth flow, step by step as printed', () => {
     const location = new URL(response.headers.get('location')!);
     assert.equal(location.searchParams.get('state'), 'first-party');
     assert.equal((await app.exchangeCode(location.searchParams.get('code')!, client)).status, 200);
+    const account = await browser.get('/account');
+    assert.match(account.text_, /ParqEx Mobile/);
   });
 
   test('the standard POST with client_secret_basic and client_secret_post', async () => {

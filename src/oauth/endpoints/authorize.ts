@@ -56,6 +56,17 @@ export function registerAuthorizationEndpoint(
         );
     if (consented && includesAll(consented, authorization.scopes)) {
       // A still-valid consent for these scopes (or a first-party app): no page, straight back.
+      // A first-party app's authorization is recorded all the same: the person sees it on their
+      // account page, can revoke it, and its webhooks reach them.
+      if (authorization.client.isInternal) {
+        const previous = (await ctx.store.findConsent(web.user.id, authorization.client.id, 0)) ?? [];
+        await ctx.store.saveConsent(
+          web.user.id,
+          authorization.client.id,
+          unionScopes(previous, authorization.scopes),
+          now,
+        );
+      }
       const location = await approve(ctx, web.user.id, authorization, now);
       return reply.header('cache-control', 'no-store').redirect(location, 302);
     }
