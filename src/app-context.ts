@@ -11,6 +11,7 @@ import { ClientRegistry } from './oauth/client-registry.ts';
 import type { OAuthStore } from './oauth/ports.ts';
 import { SqlOAuthStore } from './storage/repositories/sql-oauth-store.ts';
 import type { Db, Dialect } from './storage/schema.ts';
+import { WebhookEndpoints } from './webhooks/endpoints.ts';
 
 /** What every route, page and command works with. Built once per process by `createContext`. */
 export interface AppContext {
@@ -33,6 +34,9 @@ export interface AppContext {
   readonly toggleDeps: ToggleDeps;
   /** Where mail goes: SMTP when `PARQEX_SMTP_URL` is set, else the development mailbox. */
   readonly mailer: Mailer;
+  /** Seals webhook endpoints' API keys and signing secrets (sent or used on every delivery). */
+  readonly webhookBox: SecretBox;
+  readonly webhooks: WebhookEndpoints;
   /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
   publicUrl: string;
 }
@@ -46,6 +50,7 @@ export function createContext(deps: {
 }): AppContext {
   const store = new SqlOAuthStore(deps.db);
   const simulator = new SimulatedController(deps.db, deps.config.simulatorTravelMs);
+  const webhookBox = new SecretBox(deps.secretKey, 'webhook-endpoint');
   return {
     ...deps,
     store,
@@ -57,6 +62,8 @@ export function createContext(deps: {
     }),
     tokenBox: new SecretBox(deps.secretKey, 'refresh-successor'),
     pinBox: new SecretBox(deps.secretKey, 'pin-code'),
+    webhookBox,
+    webhooks: new WebhookEndpoints(deps.db, webhookBox, deps.config.env),
     simulator,
     controller: simulator,
     toggleDeps: {

@@ -54,6 +54,8 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   /** `PARQEX_MAIL_FROM`: the sender of ParqEx mail, default `ParqEx <no-reply@<public host>>`. */
   readonly mailFrom: string;
+  /** `PARQEX_WEBHOOK_DISPATCHER`: `parqex serve` also sends webhooks, default on (`parqex worker` always does). */
+  readonly webhookDispatcherInServe: boolean;
 }
 
 export class ConfigError extends Error {
@@ -128,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     'PARQEX_SIMULATOR_TRAVEL_MS',
     'PARQEX_SMTP_URL',
     'PARQEX_MAIL_FROM',
+    'PARQEX_WEBHOOK_DISPATCHER',
     // read by the test suite and CI, not by the server
     'PARQEX_TEST_DATABASE_URL',
   ]);
@@ -191,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
     simulatorTravelMs: integer(env, 'PARQEX_SIMULATOR_TRAVEL_MS', 3000, 0, 600_000),
     smtpUrl,
     mailFrom: env.PARQEX_MAIL_FROM?.trim() || `ParqEx <no-reply@${new URL(resolvedPublicUrl).hostname}>`,
+    webhookDispatcherInServe: flag(env, 'PARQEX_WEBHOOK_DISPATCHER', true),
   } satisfies Config);
 }
 

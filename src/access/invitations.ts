@@ -3,6 +3,7 @@ import { hexId, randomToken, sha256 } from '../lib/crypto.ts';
 import { accessGrantedMail, invitationMail, type SharingFacts } from '../mail/invitation-mail.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Db, DbOrTrx } from '../storage/schema.ts';
+import { publishAccessListChange } from '../webhooks/publish.ts';
 import type { Actor } from './actor.ts';
 
 /** An invitation's sign-up link works for 14 days (our decision), once. */
@@ -169,14 +170,18 @@ async function grantDoors(
   now: number,
 ): Promise<void> {
   if (doorIds.length === 0) return;
-  await db
+  const added = await db
     .insertInto('door_access')
     .values(
       doorIds.map((doorId) => ({ door_id: doorId, user_id: userId, granted_by: grantedBy, granted_at: now })),
     )
     // A door the person already has keeps its first grant.
     .onConflict((oc) => oc.columns(['door_id', 'user_id']).doNothing())
+    .returning('door_id')
     .execute();
+  for (const { door_id } of added) {
+    await publishAccessListChange(db, { doorId: door_id, userId, added: true, occurredAt: now });
+  }
 }
 
 /**
@@ -373,6 +378,9 @@ export async function removeAccess(
           .where('user_id', '=', user.id)
           .where('door_id', 'in', removedDoorIds)
           .execute();
+        for (const doorId of removedDoorIds) {
+          await publishAccessListChange(trx, { doorId, userId: user.id, added: false, occurredAt: now });
+        }
       }
     }
 

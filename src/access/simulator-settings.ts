@@ -1,4 +1,5 @@
 import type { Db, DbOrTrx } from '../storage/schema.ts';
+import { publishDoorChange } from '../webhooks/publish.ts';
 import { recordAccessEvent, SENSOR_CHANNEL } from './access-events.ts';
 import { DeviceInputError } from './devices.ts';
 import { normalizeHexId } from './ids.ts';
@@ -231,13 +232,20 @@ export async function changeSimulatorSettings(
         // Conditional, so a sensor report that lands meanwhile is not undone nor reported twice.
         const moved = await trx
           .updateTable('doors')
-          .set({ state, moving_to: null, arrives_at: null })
+          .set({
+            state,
+            moving_to: null,
+            arrives_at: null,
+            moving_event_id: null,
+            moving_channel: null,
+            moving_user_id: null,
+          })
           .where('id', '=', door.id)
           .where((eb) => eb.or([eb('state', '!=', state), eb('moving_to', 'is not', null)]))
           .executeTakeFirst();
         const hasSensor = change.hasSensor ?? door.hasSensor;
         if (moved.numUpdatedRows === 1n && door.state !== state && hasSensor) {
-          await recordAccessEvent(trx, {
+          const sensorEventId = await recordAccessEvent(trx, {
             accountId: device.accountId,
             deviceId: device.id,
             doorId: door.id,
@@ -247,6 +255,17 @@ export async function changeSimulatorSettings(
             doorState: state,
             outcome: 'sensor',
             occurredAt: now,
+          });
+          // Moved by hand: the sensor's report is a door event of its own, caused by no toggle.
+          await publishDoorChange(trx, {
+            sensorEventId,
+            doorId: door.id,
+            entityNumber: door.entityNumber,
+            deviceId: device.id,
+            accountId: device.accountId,
+            state,
+            occurredAt: now,
+            cause: null,
           });
         }
       }

@@ -1,5 +1,6 @@
 import type { Scope } from '../oauth/scopes.ts';
-import type { Db } from '../storage/schema.ts';
+import type { Db, DbOrTrx } from '../storage/schema.ts';
+import { publishAccessAttempt } from '../webhooks/publish.ts';
 import { type AttemptOutcome, recordAccessEvent } from './access-events.ts';
 import type { Actor } from './actor.ts';
 import type { ControllerPort } from './controllers/controller-port.ts';
@@ -61,8 +62,9 @@ export async function toggleDoor(
   const visible = await findVisibleDoor(db, actor, request.doorId, { apiOnly: options.apiOnly });
   if (!visible) throw new DoorNotFound(request.doorId);
   const { door, device } = visible;
-  const record = (outcome: AttemptOutcome, trx = db) =>
-    recordAccessEvent(trx, {
+  // Every attempt goes to the history and, as an access event, to the webhook outbox: together.
+  const record = async (outcome: AttemptOutcome, trx: DbOrTrx): Promise<string> => {
+    const eventId = await recordAccessEvent(trx, {
       accountId: device.account_id,
       deviceId: device.id,
       doorId: door.id,
@@ -73,10 +75,24 @@ export async function toggleDoor(
       outcome,
       occurredAt: now,
     });
+    await publishAccessAttempt(trx, {
+      eventId,
+      doorId: door.id,
+      deviceId: device.id,
+      accountId: device.account_id,
+      userId: actor.userId,
+      channel: actor.channel,
+      requestedState: request.state,
+      outcome,
+      occurredAt: now,
+    });
+    return eventId;
+  };
+  const recordAlone = (outcome: AttemptOutcome) => db.transaction().execute((trx) => record(outcome, trx));
 
   const scope = scopeFor(request.state);
   if (actor.scopes !== undefined && !actor.scopes.includes(scope)) {
-    await record('insufficient_scope');
+    await recordAlone('insufficient_scope');
     return { outcome: 'insufficient_scope', scope };
   }
 
@@ -95,7 +111,7 @@ export async function toggleDoor(
         .select('cooldown_until')
         .where('id', '=', door.id)
         .executeTakeFirst();
-      await record('cooldown');
+      await recordAlone('cooldown');
       const until = current?.cooldown_until ?? claimedUntil;
       // A request that started just before the winner's sees a little more than the cooldown left.
       const retryAfterS = Math.min(deps.cooldownS, Math.max(1, Math.ceil((until - now) / 1000)));
@@ -133,7 +149,15 @@ export async function toggleDoor(
       .updateTable('doors')
       .set({
         last_toggled: now,
-        ...(moves ? { moving_to: request.state, arrives_at: answer.reportAt } : {}),
+        ...(moves
+          ? {
+              moving_to: request.state,
+              arrives_at: answer.reportAt,
+              moving_event_id: id,
+              moving_channel: actor.channel,
+              moving_user_id: actor.userId,
+            }
+          : {}),
       })
       .where('id', '=', door.id)
       .execute();

@@ -77,6 +77,9 @@ export async function listVisibleDoors(
       cooldown_until: r.cooldown_until,
       moving_to: r.moving_to,
       arrives_at: r.arrives_at,
+      moving_event_id: r.moving_event_id,
+      moving_channel: r.moving_channel,
+      moving_user_id: r.moving_user_id,
       created_at: r.created_at,
     },
     device: {

@@ -1,5 +1,6 @@
 import { hexId } from '../lib/crypto.ts';
-import type { DbOrTrx } from '../storage/schema.ts';
+import type { Db, DbOrTrx } from '../storage/schema.ts';
+import { publishVehicleChange } from '../webhooks/publish.ts';
 import type { Vehicle } from './users.ts';
 
 export class VehicleInputError extends Error {
@@ -40,19 +41,42 @@ export async function addVehicle(
     }
   }
   const id = hexId();
-  await db
-    .insertInto('vehicles')
-    .values({ id, user_id: userId, ...vehicle, plate: vehicle.plate, created_at: now })
-    .execute();
+  const plate = vehicle.plate;
+  await inTransaction(db, async (trx) => {
+    await trx
+      .insertInto('vehicles')
+      .values({ id, user_id: userId, ...vehicle, plate, created_at: now })
+      .execute();
+    await publishVehicleChange(trx, {
+      userId,
+      vehicle: { id, ...vehicle, plate },
+      added: true,
+      occurredAt: now,
+    });
+  });
   return id;
 }
 
+function inTransaction<T>(db: DbOrTrx, work: (trx: DbOrTrx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : (db as Db).transaction().execute(work);
+}
+
 /** Removes one of this person's vehicles. False when they have no vehicle with this id. */
-export async function removeVehicle(db: DbOrTrx, userId: string, vehicleId: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('vehicles')
-    .where('id', '=', vehicleId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+export async function removeVehicle(
+  db: DbOrTrx,
+  userId: string,
+  vehicleId: string,
+  now: number,
+): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const removed = await trx
+      .deleteFrom('vehicles')
+      .where('id', '=', vehicleId)
+      .where('user_id', '=', userId)
+      .returning(['id', 'plate', 'region', 'make', 'model', 'color'])
+      .executeTakeFirst();
+    if (!removed) return false;
+    await publishVehicleChange(trx, { userId, vehicle: removed, added: false, occurredAt: now });
+    return true;
+  });
 }

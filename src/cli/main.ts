@@ -13,6 +13,8 @@ Commands:
   clients …             register and manage applications (parqex clients --help)
   users create …        create a person (parqex users --help)
   devices …             register controllers and drive the simulated ones (parqex devices --help)
+  webhooks …            register receivers of an application's events, see deliveries (parqex webhooks --help)
+  worker                send webhooks without the HTTP server (parqex worker --help)
 
 Every command reads the environment of the README (PARQEX_DATABASE_URL, …), has --help,
 and --json prints one JSON document on stdout. Errors go to stderr with a non-zero exit.`;
@@ -44,6 +46,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     const { USERS_HELP, usersCommand } = await import('./users.ts');
     return { help: USERS_HELP, run: usersCommand };
   },
+  webhooks: async () => {
+    const { WEBHOOKS_HELP, webhooksCommand } = await import('./webhooks.ts');
+    return { help: WEBHOOKS_HELP, run: webhooksCommand };
+  },
+  worker: async () => {
+    const { WORKER_HELP, workerCommand } = await import('./worker.ts');
+    return { help: WORKER_HELP, run: workerCommand };
+  },
   devices: async () => {
     const { DEVICES_HELP, devicesCommand } = await import('./devices.ts');
     return { help: DEVICES_HELP, run: devicesCommand };
@@ -58,6 +68,11 @@ const KNOWN_ERRORS = new Set([
   'DeviceInputError',
   'DeviceNotFound',
   'DeviceDoorNotFound',
+  'WebhookInputError',
+  'WebhookEndpointNotFound',
+  'WebhookDeliveryNotFound',
+  'WebhookEndpointDisabled',
+  'WebhookPingFailed',
 ]);
 
 async function main(argv: string[]): Promise<void> {

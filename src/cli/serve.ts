@@ -4,6 +4,7 @@ import { demoClientId, demoRedirectUri, isDatabaseEmpty, seedDemo } from '../acc
 import { buildApp } from '../app.ts';
 import { startBackgroundWork } from '../background.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { createDispatcher } from '../webhooks/start-dispatcher.ts';
 import { openContext } from './context.ts';
 
 export const SERVE_HELP = `parqex serve — migrate the database and serve ParqEx over HTTP
@@ -42,6 +43,9 @@ export async function serve(): Promise<void> {
     app.log.warn('PARQEX_SMTP_URL is not set: invitation mail is kept in the database, not delivered');
   }
   const stopBackground = startBackgroundWork(ctx, app.log);
+  // On SQLite the one dispatcher runs in the server; elsewhere it may run in `parqex worker`s too.
+  const dispatcher = config.webhookDispatcherInServe ? createDispatcher(ctx, app.log) : undefined;
+  dispatcher?.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -49,6 +53,7 @@ export async function serve(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     stopBackground();
+    await dispatcher?.stop();
     await app.close();
     await close();
     process.exit(0);

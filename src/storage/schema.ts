@@ -155,6 +155,9 @@ export interface Database {
     cooldown_until: number | null;
     moving_to: 'OPEN' | 'CLOSED' | null;
     arrives_at: number | null;
+    moving_event_id: string | null;
+    moving_channel: string | null;
+    moving_user_id: string | null;
     created_at: number;
   };
   door_access: { door_id: string; user_id: string; granted_by: string | null; granted_at: number };
@@ -184,6 +187,43 @@ export interface Database {
     revoked_at: number | null;
   };
   dev_mailbox: { id: string; to_address: string; subject: string; body_text: string; created_at: number };
+  webhook_endpoints: {
+    id: string;
+    client_id: string;
+    url: string;
+    event_families: string;
+    api_key_sealed: string;
+    signing_secret_sealed: string;
+    created_at: number;
+    disabled_at: number | null;
+    disabled_reason: string | null;
+    failing_since: number | null;
+    last_success_at: number | null;
+  };
+  webhook_deliveries: {
+    id: string;
+    endpoint_id: string;
+    user_id: string | null;
+    event_type: string;
+    payload: string;
+    event_at: number;
+    status: 'pending' | 'delivered' | 'failed' | 'cancelled';
+    attempts: Generated<number>;
+    next_attempt_at: number;
+    locked_until: number | null;
+    last_status: number | null;
+    last_error: string | null;
+    delivered_at: number | null;
+    created_at: number;
+  };
+  webhook_attempts: {
+    id: string;
+    delivery_id: string;
+    attempted_at: number;
+    status_code: number | null;
+    latency_ms: number;
+    error: string | null;
+  };
 }
 
 export type Db = Kysely<Database>;

@@ -125,7 +125,7 @@ export function registerSettingsPageRoutes(
     if (!posted) return reply;
     const { web, form } = posted;
     const vehicleId = normalizeHexId(form.get('vehicle_id'));
-    if (!vehicleId || !(await removeVehicle(ctx.db, web.user.id, vehicleId)))
+    if (!vehicleId || !(await removeVehicle(ctx.db, web.user.id, vehicleId, ctx.clock.now())))
       return notFound(reply, 'Vehicle');
     return saved(reply, 'vehicle_removed', 'vehicles');
   });

@@ -1,4 +1,5 @@
 import type { Db } from '../../storage/schema.ts';
+import { publishDoorChange } from '../../webhooks/publish.ts';
 import { recordAccessEvent, SENSOR_CHANNEL } from '../access-events.ts';
 import type { CommandOutcome, ControllerDoor, ControllerPort, DoorAction } from './controller-port.ts';
 
@@ -38,7 +39,17 @@ export class SimulatedController implements ControllerPort {
     const due = await this.#db
       .selectFrom('doors as d')
       .innerJoin('devices as v', 'v.id', 'd.device_id')
-      .select(['d.id', 'd.device_id', 'd.moving_to', 'd.arrives_at', 'v.account_id'])
+      .select([
+        'd.id',
+        'd.device_id',
+        'd.entity_number',
+        'd.moving_to',
+        'd.arrives_at',
+        'd.moving_event_id',
+        'd.moving_channel',
+        'd.moving_user_id',
+        'v.account_id',
+      ])
       .where('d.arrives_at', 'is not', null)
       .where('d.arrives_at', '<=', now)
       .execute();
@@ -47,12 +58,19 @@ export class SimulatedController implements ControllerPort {
       const arrived = await this.#db.transaction().execute(async (trx) => {
         const result = await trx
           .updateTable('doors')
-          .set({ state: door.moving_to!, moving_to: null, arrives_at: null })
+          .set({
+            state: door.moving_to!,
+            moving_to: null,
+            arrives_at: null,
+            moving_event_id: null,
+            moving_channel: null,
+            moving_user_id: null,
+          })
           .where('id', '=', door.id)
           .where('arrives_at', '=', door.arrives_at)
           .executeTakeFirst();
         if (result.numUpdatedRows !== 1n) return false;
-        await recordAccessEvent(trx, {
+        const sensorEventId = await recordAccessEvent(trx, {
           accountId: door.account_id,
           deviceId: door.device_id,
           doorId: door.id,
@@ -62,6 +80,19 @@ export class SimulatedController implements ControllerPort {
           doorState: door.moving_to!,
           outcome: 'sensor',
           occurredAt: door.arrives_at!,
+        });
+        await publishDoorChange(trx, {
+          sensorEventId,
+          doorId: door.id,
+          entityNumber: door.entity_number,
+          deviceId: door.device_id,
+          accountId: door.account_id,
+          state: door.moving_to!,
+          occurredAt: door.arrives_at!,
+          cause:
+            door.moving_event_id && door.moving_channel
+              ? { eventId: door.moving_event_id, channel: door.moving_channel, userId: door.moving_user_id }
+              : null,
         });
         return true;
       });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001-accounts-and-oauth.ts';
 import * as m002 from './002-access.ts';
+import * as m003 from './003-webhooks.ts';
 
 export interface Migration {
   // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not use the current types
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-accounts-and-oauth': m001,
   '002-access': m002,
+  '003-webhooks': m003,
 };

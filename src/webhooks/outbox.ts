@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import type { DbOrTrx } from '../storage/schema.ts';
+import type { EventFamily } from './payloads.ts';
+
+/** A new delivery id: upper-case 32-hex (the docs' `id`), also the `webhook-id` header. */
+export function newDeliveryId(): string {
+  return randomBytes(16).toString('hex').toUpperCase();
+}
+
+/** Where an event about a door may go: the door, and the account that owns it. */
+export interface DoorResource {
+  doorId: string;
+  accountId: string;
+}
+
+/**
+ * Fan-out (spec §6): one delivery per event per endpoint subscribed to the family, per user who
+ * authorized that endpoint's application (a consent not revoked) and can see the door through it
+ * (its account's Admin, or given access; and the door opted in to applications). Written with the
+ * caller's transaction, so the event exists exactly when the change does. `payloadFor` builds the
+ * body of each delivery (each has its own id).
+ */
+export async function enqueueForDoor(
+  trx: DbOrTrx,
+  family: EventFamily,
+  resource: DoorResource,
+  eventType: string,
+  occurredAt: number,
+  payloadFor: (deliveryId: string) => object | Promise<object>,
+): Promise<number> {
+  const endpoints = await subscribedEndpoints(trx, family);
+  if (endpoints.length === 0) return 0;
+
+  const recipients = await trx
+    .selectFrom('consents as c')
+    .innerJoin('users as u', 'u.id', 'c.user_id')
+    .innerJoin('doors as d', (j) => j.on('d.id', '=', resource.doorId))
+    .leftJoin('door_access as a', (j) =>
+      j.onRef('a.user_id', '=', 'u.id').on('a.door_id', '=', resource.doorId),
+    )
+    .select(['c.client_id', 'u.id as user_id'])
+    .where(
+      'c.client_id',
+      'in',
+      endpoints.map((e) => e.client_id),
+    )
+    .where('c.revoked_at', 'is', null)
+    .where('d.is_api_enabled', '=', 1)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('u.role', '=', 'admin'), eb('u.account_id', '=', resource.accountId)]),
+        eb('a.user_id', 'is not', null),
+      ]),
+    )
+    .execute();
+  return insertDeliveries(trx, endpoints, recipients, eventType, occurredAt, payloadFor);
+}
+
+/**
+ * Fan-out of an event about one person's own things (their vehicles): one delivery per endpoint
+ * subscribed to the family, when that person authorized the endpoint's application.
+ */
+export async function enqueueForPerson(
+  trx: DbOrTrx,
+  family: EventFamily,
+  userId: string,
+  eventType: string,
+  occurredAt: number,
+  payloadFor: (deliveryId: string) => object | Promise<object>,
+): Promise<number> {
+  const endpoints = await subscribedEndpoints(trx, family);
+  if (endpoints.length === 0) return 0;
+  const recipients = await trx
+    .selectFrom('consents as c')
+    .select(['c.client_id', 'c.user_id'])
+    .where('c.user_id', '=', userId)
+    .where(
+      'c.client_id',
+      'in',
+      endpoints.map((e) => e.client_id),
+    )
+    .where('c.revoked_at', 'is', null)
+    .execute();
+  return insertDeliveries(trx, endpoints, recipients, eventType, occurredAt, payloadFor);
+}
+
+async function subscribedEndpoints(trx: DbOrTrx, family: EventFamily) {
+  return (
+    await trx
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'client_id', 'event_families'])
+      .where('disabled_at', 'is', null)
+      .execute()
+  ).filter((e) => e.event_families.split(',').includes(family));
+}
+
+async function insertDeliveries(
+  trx: DbOrTrx,
+  endpoints: { id: string; client_id: string }[],
+  recipients: { client_id: string; user_id: string }[],
+  eventType: string,
+  occurredAt: number,
+  payloadFor: (deliveryId: string) => object | Promise<object>,
+): Promise<number> {
+  let count = 0;
+  for (const endpoint of endpoints) {
+    for (const recipient of recipients.filter((r) => r.client_id === endpoint.client_id)) {
+      const id = newDeliveryId();
+      await trx
+        .insertInto('webhook_deliveries')
+        .values({
+          id,
+          endpoint_id: endpoint.id,
+          user_id: recipient.user_id,
+          event_type: eventType,
+          payload: JSON.stringify(await payloadFor(id)),
+          event_at: occurredAt,
+          status: 'pending',
+          next_attempt_at: occurredAt,
+          locked_until: null,
+          last_status: null,
+          last_error: null,
+          delivered_at: null,
+          created_at: occurredAt,
+        })
+        .execute();
+      count++;
+    }
+  }
+  return count;
+}

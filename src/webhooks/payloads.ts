@@ -1,0 +1,90 @@
+/**
+ * Webhook bodies with the documented field names (spec §6). Wire names live here only.
+ */
+
+export interface Person {
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
+export interface DoorEventFacts {
+  /** Upper-case 32-hex, unique per delivery (the docs' `id`). */
+  deliveryId: string;
+  /** The access-history event that moved the door (a toggle), or the sensor report itself. */
+  toggleId: string;
+  doorId: string;
+  entityNumber: number;
+  deviceId: string;
+  state: 'OPEN' | 'CLOSED';
+  channel: string;
+  occurredAt: number;
+  /** The Admin of the account that owns the door. */
+  ownerUserId: string;
+  /** Who asked the door to move; null when nobody did (moved by hand, reported by its sensor). */
+  toggledBy: Person | null;
+}
+
+/** `2016-12-02T04:01:11Z`: agrees with `eventOccurred` (the docs' example does not; ours must). */
+export function utcSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The ids the docs show as 32 hex characters (ours may be dashed UUIDs). */
+function compactId(id: string): string {
+  return id.replace(/-/g, '').toLowerCase();
+}
+
+/** ParqEx docs, Webhooks: the door-opened example, field by field. */
+export function doorEventPayload(f: DoorEventFacts) {
+  return {
+    id: f.deliveryId,
+    eventType: `door${f.entityNumber}_${f.state === 'OPEN' ? 'open' : 'close'}`,
+    toggleID: f.toggleId.toUpperCase(),
+    doorID: f.doorId,
+    doorState: f.state,
+    channel: f.channel,
+    deviceID: f.deviceId,
+    eventOccurred: Math.floor(f.occurredAt / 1000),
+    eventOccurredUTC: utcSeconds(f.occurredAt),
+    doorOwnerUserID: compactId(f.ownerUserId),
+    userThatToggled: f.toggledBy
+      ? { firstName: f.toggledBy.firstName, lastName: f.toggledBy.lastName, emailAddress: f.toggledBy.email }
+      : null,
+  };
+}
+
+export interface AccessEventFacts {
+  deliveryId: string;
+  granted: boolean;
+  toggleId: string;
+  doorId: string;
+  deviceId: string;
+  requestedState: 'OPEN' | 'CLOSED';
+  channel: string;
+  /** Why (a stable code: done, insufficient_scope, cooldown, offline, no_sensor, unsupported, …). */
+  outcome: string;
+  occurredAt: number;
+  person: Person;
+}
+
+/** Spec §6 decision: `access_granted` / `access_denied`, in the same top-level style. */
+export function accessEventPayload(f: AccessEventFacts) {
+  return {
+    id: f.deliveryId,
+    eventType: f.granted ? 'access_granted' : 'access_denied',
+    toggleID: f.toggleId.toUpperCase(),
+    doorID: f.doorId,
+    deviceID: f.deviceId,
+    doorState: f.requestedState,
+    channel: f.channel,
+    outcome: f.outcome,
+    eventOccurred: Math.floor(f.occurredAt / 1000),
+    eventOccurredUTC: utcSeconds(f.occurredAt),
+    user: { firstName: f.person.firstName, lastName: f.person.lastName, emailAddress: f.person.email },
+  };
+}
+
+/** Event families a staff member subscribes an endpoint to (`--events`). */
+export const EVENT_FAMILIES = ['door', 'management', 'access', 'enforcer'] as const;
+export type EventFamily = (typeof EVENT_FAMILIES)[number];
