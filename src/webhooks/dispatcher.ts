@@ -15,7 +15,7 @@ export const GIVE_UP_AFTER_MS = 3 * 86_400_000;
 /** An endpoint whose every attempt failed for this long is disabled (and says why). */
 export const DISABLE_AFTER_FAILING_MS = 3 * 86_400_000;
 /** How long a dispatcher holds a claimed delivery before another may take it (it crashed). */
-const LEASE_MS = 60_000;
+export const DEFAULT_LEASE_MS = 60_000;
 
 export interface DispatcherDeps {
   db: Db;
@@ -33,6 +33,8 @@ export interface DispatcherDeps {
   random?: () => number;
   /** Extra CA certificates to trust (tests with a self-signed receiver). */
   ca?: string | Buffer;
+  /** How long a claim lasts before another dispatcher may take the delivery; longer than the timeout. */
+  leaseMs?: number;
 }
 
 type Claimed = Omit<Selectable<Database['webhook_deliveries']>, 'attempts'> & { attempts: number };
@@ -102,20 +104,20 @@ export class WebhookDispatcher {
     const lockClause = this.#deps.dialect === 'postgres' ? sql`for update skip locked` : sql``;
     const result = await sql<Claimed>`
       update webhook_deliveries
-         set locked_until = ${now + LEASE_MS}, attempts = attempts + 1
+         set locked_until = ${now + (this.#deps.leaseMs ?? DEFAULT_LEASE_MS)}, attempts = attempts + 1
        where id in (
          select id from webhook_deliveries
           where status = 'pending'
             and next_attempt_at <= ${now}
             and (locked_until is null or locked_until < ${now})
             and endpoint_id in (select id from webhook_endpoints where disabled_at is null)
-          order by event_at, id
+          order by event_at, seq
           limit ${limit}
           ${lockClause})
       returning *`.execute(this.#deps.db);
     return result.rows
-      .map((r) => ({ ...r, attempts: Number(r.attempts), event_at: Number(r.event_at) }))
-      .sort((a, b) => a.event_at - b.event_at || (a.id < b.id ? -1 : 1));
+      .map((r) => ({ ...r, attempts: Number(r.attempts), event_at: Number(r.event_at), seq: Number(r.seq) }))
+      .sort((a, b) => a.event_at - b.event_at || a.seq - b.seq);
   }
 
   async #attempt(delivery: Claimed): Promise<void> {
@@ -244,8 +246,10 @@ export class WebhookDispatcher {
           error: result.error,
         })
         .execute();
+      // The result counts only under the lease it was sent with: a dispatcher whose lease ran out
+      // (it stalled) and was taken over must not overwrite what the new holder recorded.
       if (delivered) {
-        await trx
+        const done = await trx
           .updateTable('webhook_deliveries')
           .set({
             status: 'delivered',
@@ -255,7 +259,9 @@ export class WebhookDispatcher {
             locked_until: null,
           })
           .where('id', '=', delivery.id)
-          .execute();
+          .where('locked_until', '=', delivery.locked_until)
+          .executeTakeFirst();
+        if (done.numUpdatedRows === 0n) return;
         await trx
           .updateTable('webhook_endpoints')
           .set({ failing_since: null, last_success_at: now })
@@ -270,7 +276,7 @@ export class WebhookDispatcher {
       const deadline = Math.max(delivery.event_at, failingSince) + GIVE_UP_AFTER_MS;
       const givesUp = now >= deadline;
       const delay = retryDelayMs(delivery.attempts, this.#deps.random);
-      await trx
+      const rescheduled = await trx
         .updateTable('webhook_deliveries')
         .set({
           status: givesUp ? 'failed' : 'pending',
@@ -280,7 +286,9 @@ export class WebhookDispatcher {
           locked_until: null,
         })
         .where('id', '=', delivery.id)
-        .execute();
+        .where('locked_until', '=', delivery.locked_until)
+        .executeTakeFirst();
+      if (rescheduled.numUpdatedRows === 0n) return;
       const reason = gone
         ? 'the receiver answered 410 Gone'
         : now - failingSince >= DISABLE_AFTER_FAILING_MS
