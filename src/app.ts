@@ -36,6 +36,7 @@ import { errorPage } from './web/pages/error-page.ts';
 import { setPageHeaders } from './web/security-headers.ts';
 import { registerSettingsPageRoutes } from './web/settings.routes.ts';
 import { registerSignupRoutes } from './web/signup.routes.ts';
+import { registerStaffRoutes } from './web/staff.routes.ts';
 import { WebSessions } from './web/web-session.ts';
 
 const STYLESHEET = readFileSync(new URL('./web/assets/parqex.css', import.meta.url));
@@ -143,6 +144,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const sessions = new WebSessions(ctx);
   registerLoginRoutes(app, ctx, sessions);
   registerAccountRoutes(app, ctx, sessions);
+  registerStaffRoutes(app, ctx, sessions);
   registerSignupRoutes(app, ctx, sessions);
   registerMailboxRoutes(app, ctx);
   registerDoorsRoutes(app, ctx, sessions);

@@ -56,6 +56,8 @@ export interface Config {
   readonly mailFrom: string;
   /** `PARQEX_WEBHOOK_DISPATCHER`: `parqex serve` also sends webhooks, default on (`parqex worker` always does). */
   readonly webhookDispatcherInServe: boolean;
+  /** `PARQEX_STAFF_EMAILS`: comma-separated ParqEx staff (lower-case emails) who may open the /staff pages. */
+  readonly staffEmails: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     'PARQEX_SMTP_URL',
     'PARQEX_MAIL_FROM',
     'PARQEX_WEBHOOK_DISPATCHER',
+    'PARQEX_STAFF_EMAILS',
     // read by the test suite and CI, not by the server
     'PARQEX_TEST_DATABASE_URL',
   ]);
@@ -195,6 +198,12 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl,
     mailFrom: env.PARQEX_MAIL_FROM?.trim() || `ParqEx <no-reply@${new URL(resolvedPublicUrl).hostname}>`,
     webhookDispatcherInServe: flag(env, 'PARQEX_WEBHOOK_DISPATCHER', true),
+    staffEmails: Object.freeze(
+      (env.PARQEX_STAFF_EMAILS ?? '')
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter((e) => e !== ''),
+    ),
   } satisfies Config);
 }
 

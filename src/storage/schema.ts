@@ -207,6 +207,7 @@ export interface Database {
     event_type: string;
     payload: string;
     event_at: number;
+    seq: number;
     status: 'pending' | 'delivered' | 'failed' | 'cancelled';
     attempts: Generated<number>;
     next_attempt_at: number;

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../storage/schema.ts';
 import { WebhookEndpointNotFound } from './endpoints.ts';
-import { newDeliveryId } from './outbox.ts';
+import { newDeliveryId, nextSeq } from './outbox.ts';
 import { utcSeconds } from './payloads.ts';
 
 export class WebhookDeliveryNotFound extends Error {
@@ -208,6 +208,7 @@ export async function enqueuePing(db: Db, endpointId: string, now: number): Prom
       event_type: 'ping',
       payload: JSON.stringify(payload),
       event_at: now,
+      seq: nextSeq(),
       status: 'pending',
       next_attempt_at: now,
       locked_until: null,

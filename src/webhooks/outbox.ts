@@ -2,6 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { DbOrTrx } from '../storage/schema.ts';
 import type { EventFamily } from './payloads.ts';
 
+let lastSeq = 0;
+/**
+ * Increasing within this process (and roughly across processes: it starts from the clock), so two
+ * events of one millisecond are sent in the order they happened (spec: order follows event time).
+ */
+export function nextSeq(): number {
+  lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
+  return lastSeq;
+}
+
 /** A new delivery id: upper-case 32-hex (the docs' `id`), also the `webhook-id` header. */
 export function newDeliveryId(): string {
   return randomBytes(16).toString('hex').toUpperCase();
@@ -115,6 +125,7 @@ async function insertDeliveries(
           event_type: eventType,
           payload: JSON.stringify(await payloadFor(id)),
           event_at: occurredAt,
+          seq: nextSeq(),
           status: 'pending',
           next_attempt_at: occurredAt,
           locked_until: null,

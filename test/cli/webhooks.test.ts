@@ -65,6 +65,7 @@ async function insertDelivery(
       event_type: row.eventType ?? 'door1_open',
       payload: JSON.stringify({ id, eventType: row.eventType ?? 'door1_open' }),
       event_at: row.eventAt,
+      seq: row.eventAt * 1000,
       status: row.status,
       attempts: row.attempts ?? 0,
       next_attempt_at: row.eventAt + 86_400_000,

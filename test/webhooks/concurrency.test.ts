@@ -41,6 +41,7 @@ test(`${EVENTS} events, ${TEST_DIALECT === 'postgres' ? 'two dispatchers on two 
           event_type: 'door1_open',
           payload: JSON.stringify({ id, eventType: 'door1_open', n: chunk + i }),
           event_at: at - EVENTS + chunk + i,
+          seq: chunk + i,
           status: 'pending' as const,
           next_attempt_at: at - EVENTS + chunk + i,
           locked_until: null,

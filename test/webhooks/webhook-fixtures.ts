@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { Db } from '../../src/storage/schema.ts';
 import { type DispatcherDeps, WebhookDispatcher } from '../../src/webhooks/dispatcher.ts';
-import { newDeliveryId } from '../../src/webhooks/outbox.ts';
+import { newDeliveryId, nextSeq } from '../../src/webhooks/outbox.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 
 /** One request a receiver got: what a real webhook consumer would see. */
@@ -213,6 +213,7 @@ export async function insertDelivery(
       event_type: 'door1_open',
       payload: JSON.stringify({ id, eventType: 'door1_open', ...payload }),
       event_at: eventAt,
+      seq: nextSeq(),
       status: 'pending',
       next_attempt_at: eventAt,
       locked_until: null,

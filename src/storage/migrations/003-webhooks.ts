@@ -38,6 +38,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     // The exact body sent (and signed) on every attempt.
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('event_at', 'bigint', (c) => c.notNull())
+    // Breaks ties between events of the same millisecond in the order they were written.
+    .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
