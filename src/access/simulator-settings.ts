@@ -1,7 +1,6 @@
 import type { Db, DbOrTrx } from '../storage/schema.ts';
-import { publishDoorChange } from '../webhooks/publish.ts';
-import { recordAccessEvent, SENSOR_CHANNEL } from './access-events.ts';
 import { DeviceInputError } from './devices.ts';
+import { AT_REST, reportSensorChange } from './door-sensor.ts';
 import { normalizeHexId } from './ids.ts';
 import type { DoorState } from './toggle.ts';
 
@@ -232,37 +231,20 @@ export async function changeSimulatorSettings(
         // Conditional, so a sensor report that lands meanwhile is not undone nor reported twice.
         const moved = await trx
           .updateTable('doors')
-          .set({
-            state,
-            moving_to: null,
-            arrives_at: null,
-            moving_event_id: null,
-            moving_channel: null,
-            moving_user_id: null,
-          })
+          .set({ state, ...AT_REST })
           .where('id', '=', door.id)
           .where((eb) => eb.or([eb('state', '!=', state), eb('moving_to', 'is not', null)]))
           .executeTakeFirst();
         const hasSensor = change.hasSensor ?? door.hasSensor;
         if (moved.numUpdatedRows === 1n && door.state !== state && hasSensor) {
-          const sensorEventId = await recordAccessEvent(trx, {
-            accountId: device.accountId,
-            deviceId: device.id,
-            doorId: door.id,
-            userId: null,
-            clientId: null,
-            channel: SENSOR_CHANNEL,
-            doorState: state,
-            outcome: 'sensor',
-            occurredAt: now,
-          });
           // Moved by hand: the sensor's report is a door event of its own, caused by no toggle.
-          await publishDoorChange(trx, {
-            sensorEventId,
-            doorId: door.id,
-            entityNumber: door.entityNumber,
-            deviceId: device.id,
-            accountId: device.accountId,
+          await reportSensorChange(trx, {
+            door: {
+              id: door.id,
+              entityNumber: door.entityNumber,
+              deviceId: device.id,
+              accountId: device.accountId,
+            },
             state,
             occurredAt: now,
             cause: null,

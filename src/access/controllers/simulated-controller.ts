@@ -1,6 +1,5 @@
 import type { Db } from '../../storage/schema.ts';
-import { publishDoorChange } from '../../webhooks/publish.ts';
-import { recordAccessEvent, SENSOR_CHANNEL } from '../access-events.ts';
+import { AT_REST, reportSensorChange } from '../door-sensor.ts';
 import type { CommandOutcome, ControllerDoor, ControllerPort, DoorAction } from './controller-port.ts';
 
 /**
@@ -58,35 +57,18 @@ export class SimulatedController implements ControllerPort {
       const arrived = await this.#db.transaction().execute(async (trx) => {
         const result = await trx
           .updateTable('doors')
-          .set({
-            state: door.moving_to!,
-            moving_to: null,
-            arrives_at: null,
-            moving_event_id: null,
-            moving_channel: null,
-            moving_user_id: null,
-          })
+          .set({ state: door.moving_to!, ...AT_REST })
           .where('id', '=', door.id)
           .where('arrives_at', '=', door.arrives_at)
           .executeTakeFirst();
         if (result.numUpdatedRows !== 1n) return false;
-        const sensorEventId = await recordAccessEvent(trx, {
-          accountId: door.account_id,
-          deviceId: door.device_id,
-          doorId: door.id,
-          userId: null,
-          clientId: null,
-          channel: SENSOR_CHANNEL,
-          doorState: door.moving_to!,
-          outcome: 'sensor',
-          occurredAt: door.arrives_at!,
-        });
-        await publishDoorChange(trx, {
-          sensorEventId,
-          doorId: door.id,
-          entityNumber: door.entity_number,
-          deviceId: door.device_id,
-          accountId: door.account_id,
+        await reportSensorChange(trx, {
+          door: {
+            id: door.id,
+            entityNumber: door.entity_number,
+            deviceId: door.device_id,
+            accountId: door.account_id,
+          },
           state: door.moving_to!,
           occurredAt: door.arrives_at!,
           cause:
