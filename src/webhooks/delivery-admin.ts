@@ -6,7 +6,7 @@
 import type { Db } from '../storage/schema.ts';
 import { WebhookEndpointNotFound } from './endpoints.ts';
 import { newDeliveryId, nextSeq } from './outbox.ts';
-import { utcSeconds } from './payloads.ts';
+import { eventTime } from './payloads.ts';
 
 export class WebhookDeliveryNotFound extends Error {
   override name = 'WebhookDeliveryNotFound';
@@ -195,8 +195,7 @@ export async function enqueuePing(db: Db, endpointId: string, now: number): Prom
   const payload = {
     id,
     eventType: 'ping',
-    eventOccurred: Math.floor(now / 1000),
-    eventOccurredUTC: utcSeconds(now),
+    ...eventTime(now),
     endpointID: endpointId,
   };
   await db

@@ -30,6 +30,16 @@ export function utcSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/** `eventOccurred` (epoch seconds) and `eventOccurredUTC`, which always agree. */
+export function eventTime(ms: number) {
+  return { eventOccurred: Math.floor(ms / 1000), eventOccurredUTC: utcSeconds(ms) };
+}
+
+/** A person in the docs' spelling (`userThatToggled`, `user`); blank fields for an unknown one. */
+export function wirePerson(p: Person | null) {
+  return { firstName: p?.firstName ?? '', lastName: p?.lastName ?? '', emailAddress: p?.email ?? '' };
+}
+
 /** The ids the docs show as 32 hex characters (ours may be dashed UUIDs). */
 function compactId(id: string): string {
   return id.replace(/-/g, '').toLowerCase();
@@ -45,12 +55,9 @@ export function doorEventPayload(f: DoorEventFacts) {
     doorState: f.state,
     channel: f.channel,
     deviceID: f.deviceId,
-    eventOccurred: Math.floor(f.occurredAt / 1000),
-    eventOccurredUTC: utcSeconds(f.occurredAt),
+    ...eventTime(f.occurredAt),
     doorOwnerUserID: compactId(f.ownerUserId),
-    userThatToggled: f.toggledBy
-      ? { firstName: f.toggledBy.firstName, lastName: f.toggledBy.lastName, emailAddress: f.toggledBy.email }
-      : null,
+    userThatToggled: f.toggledBy ? wirePerson(f.toggledBy) : null,
   };
 }
 
@@ -79,9 +86,8 @@ export function accessEventPayload(f: AccessEventFacts) {
     doorState: f.requestedState,
     channel: f.channel,
     outcome: f.outcome,
-    eventOccurred: Math.floor(f.occurredAt / 1000),
-    eventOccurredUTC: utcSeconds(f.occurredAt),
-    user: { firstName: f.person.firstName, lastName: f.person.lastName, emailAddress: f.person.email },
+    ...eventTime(f.occurredAt),
+    user: wirePerson(f.person),
   };
 }
 

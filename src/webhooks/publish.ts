@@ -1,6 +1,6 @@
 import type { DbOrTrx } from '../storage/schema.ts';
 import { enqueueForDoor, enqueueForPerson } from './outbox.ts';
-import { accessEventPayload, doorEventPayload, type Person, utcSeconds } from './payloads.ts';
+import { accessEventPayload, doorEventPayload, eventTime, type Person, wirePerson } from './payloads.ts';
 
 async function person(trx: DbOrTrx, userId: string | null): Promise<Person | null> {
   if (userId === null) return null;
@@ -139,13 +139,8 @@ export async function publishAccessListChange(
         eventType,
         doorID: door.id,
         deviceID: door.device_id,
-        user: {
-          firstName: who?.firstName ?? '',
-          lastName: who?.lastName ?? '',
-          emailAddress: who?.email ?? '',
-        },
-        eventOccurred: Math.floor(change.occurredAt / 1000),
-        eventOccurredUTC: utcSeconds(change.occurredAt),
+        user: wirePerson(who ?? null),
+        ...eventTime(change.occurredAt),
       };
     },
   );
@@ -183,13 +178,8 @@ export async function publishVehicleChange(
         id: deliveryId,
         eventType,
         vehicle: { id: v.id, plate: v.plate, region: v.region, make: v.make, model: v.model, color: v.color },
-        user: {
-          firstName: who?.firstName ?? '',
-          lastName: who?.lastName ?? '',
-          emailAddress: who?.email ?? '',
-        },
-        eventOccurred: Math.floor(change.occurredAt / 1000),
-        eventOccurredUTC: utcSeconds(change.occurredAt),
+        user: wirePerson(who ?? null),
+        ...eventTime(change.occurredAt),
       };
     },
   );
