@@ -15,7 +15,7 @@ import {
 } from '../authorization-request.ts';
 import { AccessDenied, UntrustedRedirect } from '../errors.ts';
 import { issueCode } from '../issue-code.ts';
-import { includesAll, unionScopes } from '../scopes.ts';
+import { includesAll, type Scope, unionScopes } from '../scopes.ts';
 
 export const AUTHORIZATION_PATH = '/oauth/v2/endpoints/authorization/';
 const DECISION_PATH = '/oauth/v2/endpoints/authorization/decision';
@@ -59,13 +59,7 @@ export function registerAuthorizationEndpoint(
       // A first-party app's authorization is recorded all the same: the person sees it on their
       // account page, can revoke it, and its webhooks reach them.
       if (authorization.client.isInternal) {
-        const previous = (await ctx.store.findConsent(web.user.id, authorization.client.id, 0)) ?? [];
-        await ctx.store.saveConsent(
-          web.user.id,
-          authorization.client.id,
-          unionScopes(previous, authorization.scopes),
-          now,
-        );
+        await rememberConsent(ctx, web.user.id, authorization.client.id, authorization.scopes, now);
       }
       const location = await approve(ctx, web.user.id, authorization, now);
       return reply.header('cache-control', 'no-store').redirect(location, 302);
@@ -139,8 +133,7 @@ export function registerAuthorizationEndpoint(
       return reply.redirect(errorRedirect(denied, ctx.publicUrl), 303);
     }
     const scopes = pending.scopes;
-    const previous = (await ctx.store.findConsent(web.user.id, client.id, 0)) ?? [];
-    await ctx.store.saveConsent(web.user.id, client.id, unionScopes(previous, scopes), now);
+    await rememberConsent(ctx, web.user.id, client.id, scopes, now);
     const location = await approve(
       ctx,
       web.user.id,
@@ -155,6 +148,18 @@ export function registerAuthorizationEndpoint(
     );
     return reply.redirect(location, 303);
   });
+}
+
+/** Records what the person approved, added to what they had approved before (for the consent skip). */
+async function rememberConsent(
+  ctx: AppContext,
+  userId: string,
+  clientId: string,
+  scopes: Scope[],
+  now: number,
+): Promise<void> {
+  const previous = (await ctx.store.findConsent(userId, clientId, 0)) ?? [];
+  await ctx.store.saveConsent(userId, clientId, unionScopes(previous, scopes), now);
 }
 
 function approve(
