@@ -1,18 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { listVehicles } from '../accounts/users.ts';
 import type { AppContext } from '../app-context.ts';
-import { formOf } from '../oauth/endpoints/authorize.ts';
 import { storedScopes } from '../oauth/scopes.ts';
 import { type AuthorizedApplication, accountPage } from './pages/account-page.ts';
-import { errorPage } from './pages/error-page.ts';
 import { setPageHeaders } from './security-headers.ts';
-import { isCsrfValid, type WebSessions } from './web-session.ts';
+import { signedIn, signedInForm } from './signed-in.ts';
+import type { WebSessions } from './web-session.ts';
 
 /** The signed-in user's account page: profile, and the applications they authorized (revocable). */
 export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext, sessions: WebSessions): void {
   app.get('/account', async (request, reply) => {
-    const web = await sessions.load(request);
-    if (!web?.user) return reply.redirect('/login?return_to=%2Faccount', 303);
+    const web = await signedIn(sessions, request, reply, '/account');
+    if (!web) return reply;
     const rows = await ctx.db
       .selectFrom('consents as c')
       .innerJoin('clients as cl', 'cl.id', 'c.client_id')
@@ -42,13 +41,9 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext, ses
   });
 
   app.post('/account/applications/revoke', async (request, reply) => {
-    const form = formOf(request);
-    const web = await sessions.load(request);
-    if (!web?.user || !isCsrfValid(request, web.session, form.get('csrf'))) {
-      return setPageHeaders(reply)
-        .code(403)
-        .send(errorPage('Request refused', 'This form has expired. Please try again.'));
-    }
+    const posted = await signedInForm(sessions, request, reply);
+    if (!posted) return reply;
+    const { web, form } = posted;
     const clientId = form.get('client_id');
     if (clientId) {
       await ctx.store.revokeUserClient(web.user.id, clientId, ctx.clock.now());
