@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, type TestContext, test } from 'node:test';
-import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { after, before, describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import { doorIdByName } from '../helpers/account-pages.ts';
-import { assertFitsPhoneWidth, heightOf, MIN_TOUCH_PX, PHONE, SystemChromium } from '../helpers/chromium.ts';
+import {
+  assertFitsPhoneWidth,
+  heightOf,
+  MIN_TOUCH_PX,
+  PHONE,
+  press,
+  SystemChromium,
+} from '../helpers/chromium.ts';
 import { JOHN, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
 
 const DOORS_SCREENSHOT = '/tmp/doors-phone.png';
@@ -18,24 +25,6 @@ describe('the account pages in Chromium', () => {
     await chromium.close();
     await app?.close();
   });
-
-  async function openPage(t: TestContext, options: BrowserContextOptions = {}): Promise<Page | undefined> {
-    const browser = await chromium.for(t);
-    if (!browser) return undefined;
-    const context = await browser.newContext(options);
-    t.after(() => context.close());
-    return context.newPage();
-  }
-
-  /** Presses a form button (click, or tap on a touch screen) and requires the POST to answer 303. */
-  async function press(page: Page, button: Locator, action: string, how: 'click' | 'tap' = 'click') {
-    const answered = page.waitForResponse(
-      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action,
-    );
-    await (how === 'tap' ? button.tap() : button.click());
-    const response = await answered;
-    assert.equal(response.status(), 303, `POST ${action} answered ${response.status()}`);
-  }
 
   /** Opens the doors page, signing in on the way as `user`. */
   async function signInToDoors(
@@ -59,7 +48,7 @@ describe('the account pages in Chromium', () => {
   }
 
   test('John signs in, opens Garage with its Open button, and sees the notice and the door open', async (t) => {
-    const page = await openPage(t);
+    const page = await chromium.openPage(t);
     if (!page) return;
     await signInToDoors(page, JOHN);
 
@@ -97,7 +86,7 @@ describe('the account pages in Chromium', () => {
   });
 
   test('on a phone: the doors page fits 390px, its buttons are touch-sized, and a tap opens a door', async (t) => {
-    const page = await openPage(t, PHONE);
+    const page = await chromium.openPage(t, PHONE);
     if (!page) return;
     await signInToDoors(page, TEST_OWNER, 'tap');
     await assertFitsPhoneWidth(page, 'the doors page');

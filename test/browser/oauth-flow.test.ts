@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, type TestContext, test } from 'node:test';
-import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { assertFitsPhoneWidth, heightOf, MIN_TOUCH_PX, PHONE, SystemChromium } from '../helpers/chromium.ts';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  assertFitsPhoneWidth,
+  heightOf,
+  MIN_TOUCH_PX,
+  PHONE,
+  press,
+  SystemChromium,
+} from '../helpers/chromium.ts';
 import { JOHN, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // The docs' own example state (Step 2): leading `=`, `/`, `--`; it must come back byte for byte.
@@ -24,15 +31,6 @@ describe('a person authorizes an application in Chromium', () => {
     await app?.close();
   });
 
-  /** A fresh browser profile (no cookies) for test `t`; `undefined` when the test was skipped. */
-  async function openPage(t: TestContext, options: BrowserContextOptions = {}): Promise<Page | undefined> {
-    const browser = await chromium.for(t);
-    if (!browser) return undefined;
-    const context = await browser.newContext(options);
-    t.after(() => context.close());
-    return context.newPage();
-  }
-
   /** A client of our own whose consent John has not given yet, returning to the demo callback page. */
   function newClient(name: string) {
     return app.registerClient({
@@ -40,23 +38,6 @@ describe('a person authorizes an application in Chromium', () => {
       environment: 'development',
       redirectUris: [`${app.baseUrl}/demo/callback`],
     });
-  }
-
-  /** Presses a form button (clicks, or taps on a touch screen) and requires the POST to answer 303. */
-  async function press(page: Page, button: Locator, action: string, how: 'click' | 'tap' = 'click') {
-    const answered = page.waitForResponse(
-      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action,
-    );
-    await (how === 'tap' ? button.tap() : button.click());
-    const response = await answered;
-    if (response.status() !== 303) {
-      const said = (await response.text())
-        .replace(/<(head|header|footer)[\s\S]*?<\/\1>/g, '')
-        .replace(/<[^>]+>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-      assert.fail(`POST ${action} answered ${response.status()}, not 303 — the page said: ${said}`);
-    }
   }
 
   /** The ParqEx login page, filled in by its labels and submitted. */
@@ -87,7 +68,7 @@ describe('a person authorizes an application in Chromium', () => {
   }
 
   test('ALLOW: login page → consent naming the app and its abilities → the callback gets code, state, iss', async (t) => {
-    const page = await openPage(t);
+    const page = await chromium.openPage(t);
     if (!page) return;
 
     // Step 1 of the docs: the user's browser opens the authorization URL.
@@ -119,7 +100,7 @@ describe('a person authorizes an application in Chromium', () => {
   });
 
   test('DENY: the callback gets error=access_denied with the state and iss, and no code', async (t) => {
-    const page = await openPage(t);
+    const page = await chromium.openPage(t);
     if (!page) return;
     const client = await newClient('Gate Keeper');
 
@@ -139,7 +120,7 @@ describe('a person authorizes an application in Chromium', () => {
   });
 
   test('on a phone: no horizontal scroll, ALLOW and DENY at least 44px tall, taps complete the flow', async (t) => {
-    const page = await openPage(t, PHONE);
+    const page = await chromium.openPage(t, PHONE);
     if (!page) return;
     const client = await newClient('Downtown Garage Valet Companion');
 
@@ -169,7 +150,7 @@ describe('a person authorizes an application in Chromium', () => {
   });
 
   test('the consent page cannot be framed, even by a same-origin page with the session cookie', async (t) => {
-    const page = await openPage(t);
+    const page = await chromium.openPage(t);
     if (!page) return;
     const client = await newClient('Clickjacker');
     const authorizationUrl = `${app.baseUrl}${app.authorizationUrl({ client, rawState: 'frame' })}`;

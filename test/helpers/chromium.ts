@@ -16,6 +16,15 @@ const MISSING = 'Chromium is not installed (apt-get install chromium); CI runs t
 export class SystemChromium {
   #browser: Promise<Browser> | undefined;
 
+  /** A fresh browser profile (no cookies) for test `t`; `undefined` when the test was skipped. */
+  async openPage(t: TestContext, options: BrowserContextOptions = {}): Promise<Page | undefined> {
+    const browser = await this.for(t);
+    if (!browser) return undefined;
+    const context = await browser.newContext(options);
+    t.after(() => context.close());
+    return context.newPage();
+  }
+
   /** The browser for test `t`, or `undefined` after `t.skip(…)` when Chromium is missing off CI. */
   async for(t: TestContext): Promise<Browser | undefined> {
     if (!existsSync(CHROMIUM_PATH)) {
@@ -78,4 +87,24 @@ export async function heightOf(locator: Locator): Promise<number> {
   const box = await locator.boundingBox();
   assert.ok(box, 'the element is rendered');
   return box.height;
+}
+
+/**
+ * Presses a form button (click, or tap on a touch screen) and requires the POST to `action` to
+ * answer 303; otherwise fails with what the page said.
+ */
+export async function press(page: Page, button: Locator, action: string, how: 'click' | 'tap' = 'click') {
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action,
+  );
+  await (how === 'tap' ? button.tap() : button.click());
+  const response = await answered;
+  if (response.status() !== 303) {
+    const said = (await response.text())
+      .replace(/<(head|header|footer)[\s\S]*?<\/\1>/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    assert.fail(`POST ${action} answered ${response.status()}, not 303 — the page said: ${said}`);
+  }
 }
