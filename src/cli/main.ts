@@ -100,7 +100,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     (error instanceof Error && KNOWN_ERRORS.has(error.name)) ||
     (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
   if (known) {
-    process.stderr.write(`parqex: ${(error as Error).message}\n`);
+    // One line: Node's parseArgs explains some refusals over several.
+    process.stderr.write(`parqex: ${(error as Error).message.split('\n')[0]}\n`);
     process.exit(error instanceof UsageError || error instanceof TypeError ? 2 : 1);
   }
   process.stderr.write(`parqex: unexpected error: ${describeWithCauses(error)}\n`);

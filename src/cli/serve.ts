@@ -1,27 +1,73 @@
+import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
 import { demoClientId, demoRedirectUri, isDatabaseEmpty, seedDemo } from '../accounts/seed.ts';
 import { buildApp } from '../app.ts';
+import type { AppContext } from '../app-context.ts';
 import { startBackgroundWork } from '../background.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createDispatcher } from '../webhooks/start-dispatcher.ts';
 import { openContext } from './context.ts';
+import { UsageError } from './output.ts';
 
 export const SERVE_HELP = `parqex serve — migrate the database and serve ParqEx over HTTP
 
+Usage: parqex serve [--workers N]
+
+  --workers N   serve from N processes sharing one port (node:cluster: a primary process
+                migrates, seeds and supervises N worker processes, restarting any that dies;
+                the workers share every state through the database). Default 1: one process.
+                Any number of hosts, each with its own workers, may serve one PostgreSQL
+                database side by side; no sticky sessions are needed.
+
 Reads PORT, HOST, PARQEX_ENV, PARQEX_PUBLIC_URL, PARQEX_DATABASE_URL and the other settings of the README.
 On an empty development database it creates the testing accounts and the demo application.
-Prints "ParqEx listening on <url>" once listening. SIGTERM or SIGINT: stop accepting, finish
-in-flight requests, close the database, exit 0.`;
+Prints "ParqEx listening on <url>" once listening (with --workers: once every worker listens).
+SIGTERM or SIGINT: stop accepting, finish in-flight requests, close the database, exit 0.`;
+
+const MAX_WORKERS = 64;
 
 export async function serveCommand(argv: string[]): Promise<void> {
-  // serve takes no arguments: everything comes from the environment.
-  parseArgs({ args: argv, options: {} });
-  await serve();
+  const { values } = parseArgs({ args: argv, options: { workers: { type: 'string' } } });
+  const workers = values.workers === undefined ? 1 : parseWorkers(values.workers);
+  if (workers === 1) return serve();
+  if (cluster.isPrimary) return supervise(workers);
+  return serveAsWorker();
 }
 
+function parseWorkers(text: string): number {
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS)
+    throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, got "${text}"`);
+  return n;
+}
+
+/** One process: migrate, seed, listen, background work and the webhook dispatcher. */
 export async function serve(): Promise<void> {
   const config = loadConfig();
+  const server = await startServer(config);
+  const { ctx, app, port } = server;
+  if (config.env === 'development' && (await isDatabaseEmpty(ctx.db))) {
+    await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
+    printDemo(ctx.publicUrl);
+  }
+  warnWithoutSmtp(config, app);
+  server.startBackground();
+  onSignals((signal) => server.stop(signal).then(() => process.exit(0)));
+  announce(config, port, ctx.publicUrl);
+}
+
+interface RunningServer {
+  ctx: AppContext;
+  app: FastifyInstance;
+  port: number;
+  /** Sensor reports, heartbeat, pruning and (where configured) the webhook dispatcher. */
+  startBackground: () => void;
+  stop: (signal: string) => Promise<void>;
+}
+
+async function startServer(config: Config): Promise<RunningServer> {
   const { ctx, close } = await openContext(config);
   const app = await buildApp(ctx);
   try {
@@ -34,37 +80,178 @@ export async function serve(): Promise<void> {
   const { port } = app.server.address() as AddressInfo;
   if (config.publicUrlIsDefault) ctx.publicUrl = `http://localhost:${port}`;
 
-  if (config.env === 'development' && (await isDatabaseEmpty(ctx.db))) {
-    await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
-    printDemo(ctx.publicUrl);
-  }
+  let stopBackground: (() => void) | undefined;
+  let dispatcher: ReturnType<typeof createDispatcher> | undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    ctx,
+    app,
+    port,
+    startBackground: () => {
+      if (stopBackground || stopping) return;
+      stopBackground = startBackgroundWork(ctx, app.log);
+      // On SQLite the one dispatcher runs in the server; elsewhere it may run in `parqex worker`s too.
+      dispatcher = config.webhookDispatcherInServe ? createDispatcher(ctx, app.log) : undefined;
+      dispatcher?.start();
+    },
+    stop: (signal) => {
+      stopping ??= (async () => {
+        app.log.info({ signal }, 'shutting down');
+        stopBackground?.();
+        await dispatcher?.stop();
+        await app.close();
+        await close();
+      })();
+      return stopping;
+    },
+  };
+}
 
+// --- node:cluster -------------------------------------------------------------------------------
+
+/** Messages between the primary and its workers. */
+type ToWorker = { parqex: 'lead' };
+type ToPrimary = { parqex: 'listening'; port: number } | { parqex: 'failed'; message: string };
+
+const RESTART_DELAY_MS = 1_000;
+
+/**
+ * The primary of `serve --workers N`: migrates and seeds once, forks the workers, names one of them
+ * the leader (the one that runs the background work and the dispatcher, so N workers do not poll N
+ * times), restarts a worker that dies (a new leader is named when the leader dies), and on SIGTERM
+ * stops every worker gracefully before exiting 0. The primary serves no request itself.
+ */
+async function supervise(count: number): Promise<void> {
+  const config = loadConfig();
+  // Migrate (and generate the development secret key) once, before any worker opens the database.
+  const prepared = await openContext(config);
+  await prepared.close();
+
+  let stopping = false;
+  let announced = false;
+  let port: number | undefined;
+  let leader: Worker | undefined;
+  const listening = new Set<number>();
+
+  const nameLeader = () => {
+    if (stopping || leader) return;
+    const next = Object.values(cluster.workers ?? {}).find((w) => w && listening.has(w.id));
+    if (!next) return;
+    leader = next;
+    next.send({ parqex: 'lead' } satisfies ToWorker);
+  };
+
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.on('message', (message: ToPrimary) => {
+      if (message?.parqex === 'failed' && !announced) {
+        // A worker that cannot start before any has (port taken, database unreachable): say why once.
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`parqex: ${message.message}\n`);
+        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+        process.exitCode = 1;
+        return;
+      }
+      if (message?.parqex !== 'listening') return;
+      listening.add(worker.id);
+      port = message.port;
+      nameLeader();
+      if (!announced && listening.size === count) {
+        announced = true;
+        void afterAllListening(config, port, count).catch((error: unknown) => {
+          process.stderr.write(`parqex: ${(error as Error).message}\n`);
+        });
+      }
+    });
+  };
+
+  cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (leader === worker) leader = undefined;
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+      return;
+    }
+    process.stderr.write(
+      `parqex: worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another\n`,
+    );
+    setTimeout(fork, RESTART_DELAY_MS).unref();
+    nameLeader();
+  });
+
+  onSignals(() => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {});
+    if (workers.length === 0) process.exit(0);
+    for (const w of workers) w?.process.kill('SIGTERM');
+  });
+
+  for (let i = 0; i < count; i++) fork();
+}
+
+/** Seeds an empty development database (its demo client needs the real port) and announces. */
+async function afterAllListening(config: Config, port: number, count: number): Promise<void> {
+  const publicUrl = config.publicUrlIsDefault ? `http://localhost:${port}` : config.publicUrl;
+  const { ctx, close } = await openContext(config);
+  try {
+    ctx.publicUrl = publicUrl;
+    if (config.env === 'development' && (await isDatabaseEmpty(ctx.db))) {
+      await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
+      printDemo(ctx.publicUrl);
+    }
+    if (config.env === 'production' && !config.smtpUrl) {
+      process.stderr.write('parqex: PARQEX_SMTP_URL is not set: invitation mail is kept in the database\n');
+    }
+  } finally {
+    await close();
+  }
+  process.stdout.write(`Workers: ${count} processes (node:cluster), pid of the primary ${process.pid}\n`);
+  announce(config, port, publicUrl);
+}
+
+/** A worker of `serve --workers N`: serves HTTP; runs the background work only when named leader. */
+async function serveAsWorker(): Promise<void> {
+  const config = loadConfig();
+  let server: RunningServer;
+  try {
+    server = await startServer(config);
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : `worker failed to start: ${String(error)}`;
+    process.send?.({ parqex: 'failed', message } satisfies ToPrimary);
+    process.exit(1);
+  }
+  process.on('message', (message: ToWorker) => {
+    if (message?.parqex === 'lead') server.startBackground();
+  });
+  onSignals((signal) => server.stop(signal).then(() => process.exit(0)));
+  // Ctrl-C in a terminal reaches every process of the group: the primary sends SIGTERM anyway.
+  process.send?.({ parqex: 'listening', port: server.port } satisfies ToPrimary);
+}
+
+// --- shared -------------------------------------------------------------------------------------
+
+function onSignals(stop: (signal: string) => void): void {
+  let stopping = false;
+  const once = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    stop(signal);
+  };
+  process.on('SIGTERM', () => once('SIGTERM'));
+  process.on('SIGINT', () => once('SIGINT'));
+}
+
+function announce(config: Config, port: number, publicUrl: string): void {
+  const bound = config.host.includes(':') ? `[${config.host}]` : config.host;
+  process.stdout.write(`ParqEx listening on http://${bound}:${port}\n`);
+  if (publicUrl !== `http://${bound}:${port}`) process.stdout.write(`Public URL (issuer): ${publicUrl}\n`);
+}
+
+function warnWithoutSmtp(config: Config, app: FastifyInstance): void {
   if (config.env === 'production' && !config.smtpUrl) {
     app.log.warn('PARQEX_SMTP_URL is not set: invitation mail is kept in the database, not delivered');
   }
-  const stopBackground = startBackgroundWork(ctx, app.log);
-  // On SQLite the one dispatcher runs in the server; elsewhere it may run in `parqex worker`s too.
-  const dispatcher = config.webhookDispatcherInServe ? createDispatcher(ctx, app.log) : undefined;
-  dispatcher?.start();
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.log.info({ signal }, 'shutting down');
-    stopBackground();
-    await dispatcher?.stop();
-    await app.close();
-    await close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-
-  const bound = config.host.includes(':') ? `[${config.host}]` : config.host;
-  process.stdout.write(`ParqEx listening on http://${bound}:${port}\n`);
-  if (ctx.publicUrl !== `http://${bound}:${port}`)
-    process.stdout.write(`Public URL (issuer): ${ctx.publicUrl}\n`);
 }
 
 function printDemo(publicUrl: string): void {

@@ -19,8 +19,8 @@ class ServerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #waiting = new Set<() => void>();
 
-  constructor(env: Env) {
-    this.child = spawnParqex(['serve'], { PORT: '0', ...env });
+  constructor(env: Env, args: string[] = []) {
+    this.child = spawnParqex(['serve', ...args], { PORT: '0', ...env });
     const check = () => {
       for (const waiter of this.#waiting) waiter();
     };
@@ -194,6 +194,81 @@ describe('parqex serve on an empty development database', () => {
     } finally {
       again.kill();
     }
+  });
+});
+
+describe('parqex serve --workers 2', () => {
+  let box: Sandbox;
+  let server: ServerProcess;
+  let baseUrl: string;
+  before(async () => {
+    box = await sandbox();
+    server = new ServerProcess({ PARQEX_DATABASE_URL: box.url }, ['--workers', '2']);
+    const [, port] = await server.waitFor(LISTENING);
+    baseUrl = `http://127.0.0.1:${port}`;
+  });
+  after(async () => {
+    server.kill();
+    await box.close();
+  });
+
+  /** The pids that answered `count` requests, each on a new connection. */
+  async function answeringPids(count: number): Promise<Set<number>> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = `workers-${Date.now()}-${i}`;
+      const response = await fetch(`${baseUrl}/healthz`, {
+        headers: { 'x-request-id': id, connection: 'close' },
+      });
+      assert.equal(response.status, 200);
+      ids.push(id);
+    }
+    await server.waitFor(new RegExp(`"reqId":"${ids.at(-1)}"`));
+    return new Set(server.logLines().filter((l) => ids.includes(l.reqId)).map((l) => l.pid as number));
+  }
+
+  test('one port, two worker processes answering it; seeded once, announced once', async () => {
+    assert.match(server.stdout, /^Workers: 2 processes \(node:cluster\)/m);
+    assert.equal(server.stdout.match(/^ParqEx listening on /gm)?.length, 1);
+    assert.equal(server.stdout.match(/^Created the testing accounts/gm)?.length, 1);
+    const pids = await answeringPids(12);
+    assert.equal(pids.size, 2, `two workers answered: ${[...pids].join(', ')}`);
+    assert.ok(!pids.has(server.child.pid!), 'the primary serves no request itself');
+  });
+
+  test('a worker that dies is replaced, and the port keeps answering', async () => {
+    const [victim] = await answeringPids(4);
+    process.kill(victim!, 'SIGKILL');
+    const deadline = Date.now() + 30_000;
+    while (!/worker \d+ exited \(SIGKILL\); starting another/.test(server.stderr)) {
+      assert.ok(Date.now() < deadline, `no replacement announced; stderr:\n${server.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Eventually two live workers again, neither of them the dead one.
+    let pids = new Set<number>();
+    while (pids.size < 2) {
+      assert.ok(Date.now() < deadline, `no second worker again: ${[...pids].join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      pids = await answeringPids(8);
+      pids.delete(victim!);
+    }
+  });
+
+  test('SIGTERM to the primary: every worker shuts down gracefully, exit 0', async () => {
+    const { code, signal } = await server.stop('SIGTERM');
+    assert.equal(signal, null);
+    assert.equal(code, 0);
+    const shutdowns = server.logLines().filter((l) => l.msg === 'shutting down');
+    assert.equal(shutdowns.length, 2, 'both live workers logged their shutdown');
+    await assert.rejects(fetch(`${baseUrl}/healthz`));
+  });
+
+  test('--workers must be a number from 1 to 64', async () => {
+    for (const bad of ['0', '65', 'two', '-1']) {
+      const result = await box.run(['serve', `--workers=${bad}`]);
+      assertRefused(result, /--workers must be a whole number from 1 to 64/);
+    }
+    assertRefused(await box.run(['serve', '--workers']), /--workers/);
   });
 });
 
