@@ -224,7 +224,12 @@ describe('parqex serve --workers 2', () => {
       ids.push(id);
     }
     await server.waitFor(new RegExp(`"reqId":"${ids.at(-1)}"`));
-    return new Set(server.logLines().filter((l) => ids.includes(l.reqId)).map((l) => l.pid as number));
+    return new Set(
+      server
+        .logLines()
+        .filter((l) => ids.includes(l.reqId))
+        .map((l) => l.pid as number),
+    );
   }
 
   test('one port, two worker processes answering it; seeded once, announced once', async () => {
