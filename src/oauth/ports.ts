@@ -87,7 +87,10 @@ export interface GrantStore {
     scopes: Scope[];
     now: number;
   }): Promise<void>;
-  /** True while the grant exists and has not been revoked. */
+  /**
+   * True while the grant exists and has not been revoked. Inside a transaction it also holds the
+   * grant until commit, so a concurrent revocation cannot miss tokens the transaction issues.
+   */
   isGrantActive(grantId: string): Promise<boolean>;
   /** Revokes the grant and every code and token it issued, atomically. Idempotent. */
   revokeGrant(grantId: string, now: number): Promise<void>;

@@ -28,25 +28,35 @@ export async function exchangeAuthorizationCode(
   settings: GrantSettings,
 ): Promise<TokenResponse> {
   if (!request.code) throw new InvalidRequest('code is required');
-  const result = await store.consumeCode(sha256(request.code), now);
-  if (result.outcome === 'unknown') throw new InvalidGrant('the authorization code is invalid');
-  if (result.outcome === 'already-used') {
-    await store.revokeGrant(result.grantId, now);
-    throw new InvalidGrant('the authorization code was already used; the tokens it issued are revoked');
-  }
-  const code = result.code;
-  const refusal = checkCode(code, client, request, now);
-  if (refusal) throw refusal;
-  if (!(await store.isGrantActive(code.grantId))) throw new InvalidGrant('the authorization was revoked');
+  const codeHash = sha256(request.code);
+  // One transaction from redeeming the code to storing the tokens: a concurrent second redemption
+  // waits for it, then revokes what it issued (nothing can slip in between).
+  const outcome = await store.transaction(async (trx): Promise<Outcome> => {
+    const result = await trx.consumeCode(codeHash, now);
+    if (result.outcome === 'unknown') return { error: new InvalidGrant('the authorization code is invalid') };
+    if (result.outcome === 'already-used') return { replayOf: result.grantId };
+    const code = result.code;
+    // Refused, but the code stays used: returned, not thrown, so the redemption commits.
+    const refusal = checkCode(code, client, request, now);
+    if (refusal) return { error: refusal };
+    if (!(await trx.isGrantActive(code.grantId)))
+      return { error: new InvalidGrant('the authorization was revoked') };
 
-  const pair = mintTokenPair(
-    { grantId: code.grantId, clientId: client.id, userId: code.userId, scopes: code.scopes },
-    now,
-    { accessS: settings.accessTokenTtlS, refreshIdleS: settings.refreshTokenIdleTtlS },
-  );
-  await store.saveTokens(pair.access, pair.refresh);
-  return pair.response;
+    const pair = mintTokenPair(
+      { grantId: code.grantId, clientId: client.id, userId: code.userId, scopes: code.scopes },
+      now,
+      { accessS: settings.accessTokenTtlS, refreshIdleS: settings.refreshTokenIdleTtlS },
+    );
+    await trx.saveTokens(pair.access, pair.refresh);
+    return { tokens: pair.response };
+  });
+  if ('tokens' in outcome) return outcome.tokens;
+  if ('error' in outcome) throw outcome.error;
+  await store.revokeGrant(outcome.replayOf, now);
+  throw new InvalidGrant('the authorization code was already used; the tokens it issued are revoked');
 }
+
+type Outcome = { tokens: TokenResponse } | { error: OAuthError } | { replayOf: string };
 
 function checkCode(
   code: { clientId: string; redirectUri: string; codeChallenge: string | null; expiresAt: number },

@@ -89,12 +89,15 @@ export class SqlOAuthStore implements OAuthStore {
   }
 
   async isGrantActive(grantId: string): Promise<boolean> {
-    const row = await this.#db
-      .selectFrom('grants')
-      .select('revoked_at')
+    // An UPDATE that changes nothing, for its row lock: inside a transaction that issues tokens, a
+    // concurrent revocation (which updates the grant first) waits for it and then sees its tokens.
+    const result = await this.#db
+      .updateTable('grants')
+      .set({ revoked_at: null })
       .where('id', '=', grantId)
+      .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    return row !== undefined && row.revoked_at === null;
+    return result.numUpdatedRows === 1n;
   }
 
   async revokeGrant(grantId: string, now: number): Promise<void> {
