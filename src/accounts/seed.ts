@@ -70,6 +70,35 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   return row === undefined;
 }
 
+const FIRST_SEED = 'first_seed_claimed';
+
+/**
+ * `serve` on an empty development database: seeds it, once, however many processes and hosts start
+ * together. The first to insert the claim row seeds; the others see the claim (or a user) and skip.
+ * A failed seed withdraws its claim so the next start tries again. True when this call seeded.
+ */
+export async function seedIfEmpty(
+  db: Db,
+  clients: ClientRegistry,
+  publicUrl: string,
+  now: number,
+): Promise<boolean> {
+  if (!(await isDatabaseEmpty(db))) return false;
+  const claim = await db
+    .insertInto('app_settings')
+    .values({ key: FIRST_SEED, value: String(now) })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
+  if (claim.numInsertedOrUpdatedRows !== 1n) return false;
+  try {
+    await seedDemo(db, clients, publicUrl, now);
+  } catch (error) {
+    await db.deleteFrom('app_settings').where('key', '=', FIRST_SEED).execute();
+    throw error;
+  }
+  return true;
+}
+
 /**
  * (Re)creates the testing accounts and the demo application: existing ones (matched by email and
  * client id) are removed first, with everything they own.
