@@ -1,14 +1,21 @@
 import type { ControllerPort } from './access/controllers/controller-port.ts';
 import { SimulatedController } from './access/controllers/simulated-controller.ts';
+import { SqlDoorCooldowns } from './access/door-cooldowns.ts';
+import { RedisDoorCooldowns } from './access/redis-door-cooldowns.ts';
 import type { ToggleDeps } from './access/toggle.ts';
-import { LoginThrottle } from './accounts/login-throttle.ts';
+import { type LoginThrottle, SqlLoginThrottle } from './accounts/login-throttle.ts';
+import { RedisLoginThrottle } from './accounts/redis-login-throttle.ts';
 import type { Config } from './config.ts';
 import { publicHost } from './config.ts';
 import type { Clock } from './lib/clock.ts';
 import { SecretBox } from './lib/crypto.ts';
+import { RedisLimits } from './limits/redis-limits.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { ClientRegistry } from './oauth/client-registry.ts';
 import type { OAuthStore } from './oauth/ports.ts';
+import { Metrics } from './observability/metrics.ts';
+import { databasePoolUsage } from './storage/database.ts';
+import { HotCaches } from './storage/hot-caches.ts';
 import { SqlOAuthStore } from './storage/repositories/sql-oauth-store.ts';
 import type { Db, Dialect } from './storage/schema.ts';
 import { WebhookEndpoints } from './webhooks/endpoints.ts';
@@ -22,6 +29,8 @@ export interface AppContext {
   readonly store: OAuthStore;
   readonly clients: ClientRegistry;
   readonly throttle: LoginThrottle;
+  /** Redis behind the login throttle and door cooldowns when `PARQEX_REDIS_URL` is set. */
+  readonly redis: RedisLimits | undefined;
   /** Seals the short-lived refresh successor pairs. */
   readonly tokenBox: SecretBox;
   readonly secretKey: string;
@@ -37,6 +46,10 @@ export interface AppContext {
   /** Seals webhook endpoints' API keys and signing secrets (sent or used on every delivery). */
   readonly webhookBox: SecretBox;
   readonly webhooks: WebhookEndpoints;
+  /** This process's Prometheus metrics, served at `/metrics`. */
+  readonly metrics: Metrics;
+  /** Access-token records and profiles kept in memory for `PARQEX_CACHE_TTL_MS`. */
+  readonly caches: HotCaches;
   /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
   publicUrl: string;
 }
@@ -51,15 +64,22 @@ export function createContext(deps: {
   const store = new SqlOAuthStore(deps.db);
   const simulator = new SimulatedController(deps.db, deps.config.simulatorTravelMs);
   const webhookBox = new SecretBox(deps.secretKey, 'webhook-endpoint');
+  const { config } = deps;
+  const redis = config.redisUrl ? new RedisLimits(config.redisUrl, config.redisPrefix) : undefined;
+  const throttleSettings = {
+    maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
+    maxFailuresPerIp: config.loginMaxFailuresPerIp,
+    windowS: config.loginWindowS,
+  };
+  const sqlThrottle = new SqlLoginThrottle(deps.db, throttleSettings);
+  const sqlCooldowns =
+    config.toggleCooldownS > 0 ? new SqlDoorCooldowns(deps.db, config.toggleCooldownS) : undefined;
   return {
     ...deps,
     store,
     clients: new ClientRegistry(deps.db, store, publicHost(deps.config)),
-    throttle: new LoginThrottle(deps.db, {
-      maxFailuresPerAccount: deps.config.loginMaxFailuresPerAccount,
-      maxFailuresPerIp: deps.config.loginMaxFailuresPerIp,
-      windowS: deps.config.loginWindowS,
-    }),
+    redis,
+    throttle: redis ? new RedisLoginThrottle(redis, throttleSettings, sqlThrottle) : sqlThrottle,
     tokenBox: new SecretBox(deps.secretKey, 'refresh-successor'),
     pinBox: new SecretBox(deps.secretKey, 'pin-code'),
     webhookBox,
@@ -69,11 +89,16 @@ export function createContext(deps: {
     toggleDeps: {
       db: deps.db,
       controller: simulator,
-      cooldownS: deps.config.toggleCooldownS,
+      cooldowns:
+        redis && sqlCooldowns
+          ? new RedisDoorCooldowns(redis, config.toggleCooldownS, sqlCooldowns)
+          : sqlCooldowns,
       // A zero travel time means the door has already arrived: report it at once.
       afterAccepted: (at) => simulator.deliverArrivals(at),
     },
     mailer: createMailer(deps),
+    caches: new HotCaches(deps.db, deps.config.cacheTtlMs),
+    metrics: new Metrics({ poolUsage: () => databasePoolUsage(deps.db) }),
     publicUrl: deps.config.publicUrl,
   };
 }

@@ -24,6 +24,7 @@ import { registerIntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
 import { registerMetadataEndpoint } from './oauth/endpoints/metadata.ts';
 import { registerRevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { registerTokenEndpoint } from './oauth/endpoints/token.ts';
+import { registerMetricsRoutes } from './observability/metrics.routes.ts';
 import { isDatabaseReady } from './storage/database.ts';
 import { registerAccountRoutes } from './web/account.routes.ts';
 import { registerAdminRoutes } from './web/admin.routes.ts';
@@ -110,6 +111,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       'request',
     );
   });
+  registerMetricsRoutes(app, ctx);
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
@@ -130,6 +132,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       .code(404)
       .send(errorPage('Page not found', 'There is no page at this address.'));
   });
+
+  // Said once per change, not once per request; the error's message only (never the URL).
+  ctx.redis?.on('degraded', (error) =>
+    app.log.warn({ reason: error.message }, 'Redis cannot answer: the limits use the database meanwhile'),
+  );
+  ctx.redis?.on('recovered', () => app.log.info('Redis answers again: the limits use it'));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

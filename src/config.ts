@@ -58,6 +58,25 @@ export interface Config {
   readonly webhookDispatcherInServe: boolean;
   /** `PARQEX_STAFF_EMAILS`: comma-separated ParqEx staff (lower-case emails) who may open the /staff pages. */
   readonly staffEmails: readonly string[];
+  /**
+   * `PARQEX_CACHE_TTL_MS`: the longest a process keeps an access token's record and a user's profile
+   * in memory, default 1000 (0 = off). Never stale: emptied by any write of this process and, on
+   * SQLite, by any commit of another process; on PostgreSQL the caches are off.
+   */
+  readonly cacheTtlMs: number;
+  /**
+   * `PARQEX_REDIS_URL`: `redis://…` or `rediss://…`; when set, login throttles and door cooldowns are
+   * counted in Redis (falling back to the database while Redis cannot be reached). Unset: the database.
+   */
+  readonly redisUrl: string | undefined;
+  /** `PARQEX_REDIS_PREFIX`: the prefix of every ParqEx key in Redis, default `parqex:` (deployments sharing a Redis). */
+  readonly redisPrefix: string;
+  /** `PARQEX_METRICS_TOKEN`: `/metrics` requires `Authorization: Bearer <token>`; at least 32 characters in production. */
+  readonly metricsToken: string | undefined;
+  /** `PARQEX_METRICS_PORT`: serve `/metrics` on this port instead of the main one (unset: on the main port). */
+  readonly metricsPort: number | undefined;
+  /** `PARQEX_METRICS_HOST`: the interface of `PARQEX_METRICS_PORT`, default 127.0.0.1. */
+  readonly metricsHost: string;
 }
 
 export class ConfigError extends Error {
@@ -134,8 +153,15 @@ export function loadConfig(env: Env = process.env): Config {
     'PARQEX_MAIL_FROM',
     'PARQEX_WEBHOOK_DISPATCHER',
     'PARQEX_STAFF_EMAILS',
+    'PARQEX_CACHE_TTL_MS',
+    'PARQEX_REDIS_URL',
+    'PARQEX_REDIS_PREFIX',
+    'PARQEX_METRICS_TOKEN',
+    'PARQEX_METRICS_PORT',
+    'PARQEX_METRICS_HOST',
     // read by the test suite and CI, not by the server
     'PARQEX_TEST_DATABASE_URL',
+    'PARQEX_TEST_REDIS_URL',
   ]);
   for (const name of Object.keys(env)) {
     if (name.startsWith('PARQEX_') && !known.has(name))
@@ -170,7 +196,27 @@ export function loadConfig(env: Env = process.env): Config {
   if (smtpUrl !== undefined && !/^smtps?:\/\/.+/.test(smtpUrl)) {
     throw new ConfigError('PARQEX_SMTP_URL must be smtp://… or smtps://…');
   }
+  const redisUrl = env.PARQEX_REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/.+/.test(redisUrl)) {
+    throw new ConfigError('PARQEX_REDIS_URL must be redis://… or rediss://…');
+  }
   const resolvedPublicUrl = publicUrl(rawPublicUrl || `http://localhost:${port}`, envName);
+  const metricsToken = env.PARQEX_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]+$/.test(metricsToken)) {
+    throw new ConfigError('PARQEX_METRICS_TOKEN must be printable ASCII without spaces');
+  }
+  if (envName === 'production' && metricsToken !== undefined && metricsToken.length < 32) {
+    throw new ConfigError(
+      'PARQEX_METRICS_TOKEN must be at least 32 characters when PARQEX_ENV=production (e.g. `openssl rand -hex 32`)',
+    );
+  }
+  const metricsPort = env.PARQEX_METRICS_PORT ? integer(env, 'PARQEX_METRICS_PORT', 0, 1, 65535) : undefined;
+  if (metricsPort !== undefined && metricsPort === port) {
+    throw new ConfigError(`PARQEX_METRICS_PORT must differ from PORT (${port})`);
+  }
+  if (env.PARQEX_METRICS_HOST?.trim() && metricsPort === undefined) {
+    throw new ConfigError('PARQEX_METRICS_HOST needs PARQEX_METRICS_PORT');
+  }
 
   return Object.freeze({
     port,
@@ -204,6 +250,12 @@ export function loadConfig(env: Env = process.env): Config {
         .map((e) => e.trim().toLowerCase())
         .filter((e) => e !== ''),
     ),
+    cacheTtlMs: integer(env, 'PARQEX_CACHE_TTL_MS', 1000, 0, 60_000),
+    redisUrl,
+    redisPrefix: env.PARQEX_REDIS_PREFIX?.trim() || 'parqex:',
+    metricsToken,
+    metricsPort,
+    metricsHost: env.PARQEX_METRICS_HOST?.trim() || '127.0.0.1',
   } satisfies Config);
 }
 

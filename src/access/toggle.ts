@@ -4,6 +4,7 @@ import { publishAccessAttempt } from '../webhooks/publish.ts';
 import { type AttemptOutcome, recordAccessEvent } from './access-events.ts';
 import type { Actor } from './actor.ts';
 import type { ControllerPort } from './controllers/controller-port.ts';
+import type { DoorCooldowns } from './door-cooldowns.ts';
 import { findVisibleDoor } from './visible-doors.ts';
 
 export type DoorState = 'OPEN' | 'CLOSED';
@@ -34,8 +35,8 @@ export type ToggleResult =
 export interface ToggleDeps {
   db: Db;
   controller: ControllerPort;
-  /** Minimum seconds between two toggles of one door; 0 = off. */
-  cooldownS: number;
+  /** The per-door cooldown; undefined when `PARQEX_TOGGLE_COOLDOWN_S` is 0 (off). */
+  cooldowns: DoorCooldowns | undefined;
   /** Called after an accepted command whose door should already have arrived (zero travel time). */
   afterAccepted?: (now: number) => Promise<unknown>;
 }
@@ -46,8 +47,8 @@ export function scopeFor(state: DoorState): Scope {
 }
 
 /**
- * Asks a door to reach `state`. Permission and scope first, then the per-door cooldown (claimed by a
- * conditional UPDATE, so of many simultaneous toggles one proceeds), then the controller. Every
+ * Asks a door to reach `state`. Permission and scope first, then the per-door cooldown (of many
+ * simultaneous toggles one claims it), then the controller. Every
  * attempt the person may know about — done, refused or failed — is written to the access history,
  * together with the door's change, in one transaction.
  */
@@ -97,26 +98,13 @@ export async function toggleDoor(
   }
 
   let claimedUntil: number | null = null;
-  if (deps.cooldownS > 0) {
-    claimedUntil = now + deps.cooldownS * 1000;
-    const claim = await db
-      .updateTable('doors')
-      .set({ cooldown_until: claimedUntil })
-      .where('id', '=', door.id)
-      .where((eb) => eb.or([eb('cooldown_until', 'is', null), eb('cooldown_until', '<=', now)]))
-      .executeTakeFirst();
-    if (claim.numUpdatedRows !== 1n) {
-      const current = await db
-        .selectFrom('doors')
-        .select('cooldown_until')
-        .where('id', '=', door.id)
-        .executeTakeFirst();
+  if (deps.cooldowns) {
+    const claim = await deps.cooldowns.claim(door.id, now);
+    if (!claim.claimed) {
       await recordAlone('cooldown');
-      const until = current?.cooldown_until ?? claimedUntil;
-      // A request that started just before the winner's sees a little more than the cooldown left.
-      const retryAfterS = Math.min(deps.cooldownS, Math.max(1, Math.ceil((until - now) / 1000)));
-      return { outcome: 'cooldown', retryAfterS };
+      return { outcome: 'cooldown', retryAfterS: claim.retryAfterS };
     }
+    claimedUntil = claim.until;
   }
 
   const action = request.state === 'OPEN' ? 'open' : 'close';
@@ -126,18 +114,9 @@ export async function toggleDoor(
     now,
   );
   if (!answer.ok) {
-    await db.transaction().execute(async (trx) => {
-      await record(answer.reason, trx);
-      // A command that did not reach the door does not hold the door's cooldown.
-      if (claimedUntil !== null) {
-        await trx
-          .updateTable('doors')
-          .set({ cooldown_until: null })
-          .where('id', '=', door.id)
-          .where('cooldown_until', '=', claimedUntil)
-          .execute();
-      }
-    });
+    // A command that did not reach the door does not hold the door's cooldown.
+    if (claimedUntil !== null) await deps.cooldowns?.release(door.id, claimedUntil);
+    await recordAlone(answer.reason);
     return { outcome: answer.reason };
   }
 

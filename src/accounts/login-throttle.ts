@@ -10,12 +10,22 @@ export interface ThrottleSettings {
 export type AttemptTicket = { allowed: true; ids: string[] } | { allowed: false; retryAfterS: number };
 
 /**
+ * Login throttling per account (email) and per client address. `begin` records an attempt before the
+ * password is checked (so concurrent guesses cannot all slip under the limit) and refuses it when
+ * either limit is reached; `succeeded` forgives the attempt and clears the account's failures.
+ */
+export interface LoginThrottle {
+  begin(email: string, ip: string, now: number): Promise<AttemptTicket>;
+  succeeded(ticket: { ids: string[] }, email: string, ip: string): Promise<void>;
+}
+
+/**
  * Login throttling per account (email) and per client address, kept in the database so it holds
  * across every process sharing it. An attempt is recorded *before* the password is checked and the
  * window is counted including it, so concurrent guesses cannot all slip under the limit; a success
  * removes the attempt (and clears the account's failures), a failure leaves it counted.
  */
-export class LoginThrottle {
+export class SqlLoginThrottle implements LoginThrottle {
   readonly #db: DbOrTrx;
   readonly #settings: ThrottleSettings;
   constructor(db: DbOrTrx, settings: ThrottleSettings) {
@@ -62,7 +72,7 @@ export class LoginThrottle {
   }
 
   /** The password was right: the attempt does not count, and the account starts afresh. */
-  async succeeded(ticket: { ids: string[] }, email: string): Promise<void> {
+  async succeeded(ticket: { ids: string[] }, email: string, _ip?: string): Promise<void> {
     await this.#remove(ticket.ids);
     await this.#db.deleteFrom('login_attempts').where('throttle_key', '=', `account:${email}`).execute();
   }

@@ -20,7 +20,11 @@ export async function openContext(config: Config = loadConfig()): Promise<{
       clock: systemClock,
       secretKey,
     });
-    return { ctx, applied, close: database.close };
+    const close = async () => {
+      await ctx.redis?.close();
+      await database.close();
+    };
+    return { ctx, applied, close };
   } catch (error) {
     await database.close();
     throw error;

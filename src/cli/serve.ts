@@ -2,11 +2,12 @@ import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { demoClientId, demoRedirectUri, isDatabaseEmpty, seedDemo } from '../accounts/seed.ts';
+import { demoClientId, demoRedirectUri, seedIfEmpty } from '../accounts/seed.ts';
 import { buildApp } from '../app.ts';
 import type { AppContext } from '../app-context.ts';
 import { startBackgroundWork } from '../background.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { joinClusterMetrics, serveClusterMetrics } from '../observability/cluster-metrics.ts';
 import { createDispatcher } from '../webhooks/start-dispatcher.ts';
 import { openContext } from './context.ts';
 import { UsageError } from './output.ts';
@@ -20,6 +21,9 @@ Usage: parqex serve [--workers N]
                 the workers share every state through the database). Default 1: one process.
                 Any number of hosts, each with its own workers, may serve one PostgreSQL
                 database side by side; no sticky sessions are needed.
+
+Metrics: /metrics (Prometheus), protected by PARQEX_METRICS_TOKEN or served on PARQEX_METRICS_PORT
+(with --workers: summed over every worker). See the README, Metrics.
 
 Reads PORT, HOST, PARQEX_ENV, PARQEX_PUBLIC_URL, PARQEX_DATABASE_URL and the other settings of the README.
 On an empty development database it creates the testing accounts and the demo application.
@@ -48,8 +52,10 @@ export async function serve(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
   const { ctx, app, port } = server;
-  if (config.env === 'development' && (await isDatabaseEmpty(ctx.db))) {
-    await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
+  if (
+    config.env === 'development' &&
+    (await seedIfEmpty(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now()))
+  ) {
     printDemo(ctx.publicUrl);
   }
   warnWithoutSmtp(config, app);
@@ -126,6 +132,8 @@ async function supervise(count: number): Promise<void> {
   // Migrate (and generate the development secret key) once, before any worker opens the database.
   const prepared = await openContext(config);
   await prepared.close();
+  // Metrics summed over the workers: on PARQEX_METRICS_PORT here, or asked for by a worker's /metrics.
+  const clusterMetrics = await serveClusterMetrics({ config });
 
   let stopping = false;
   let announced = false;
@@ -170,7 +178,8 @@ async function supervise(count: number): Promise<void> {
     listening.delete(worker.id);
     if (leader === worker) leader = undefined;
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+      if (Object.keys(cluster.workers ?? {}).length === 0)
+        void clusterMetrics.close().finally(() => process.exit(process.exitCode ?? 0));
       return;
     }
     process.stderr.write(
@@ -196,9 +205,11 @@ async function afterAllListening(config: Config, port: number, count: number): P
   const { ctx, close } = await openContext(config);
   try {
     ctx.publicUrl = publicUrl;
-    if (config.env === 'development' && (await isDatabaseEmpty(ctx.db))) {
-      await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
-      printDemo(ctx.publicUrl);
+    if (
+      config.env === 'development' &&
+      (await seedIfEmpty(ctx.db, ctx.clients, publicUrl, ctx.clock.now()))
+    ) {
+      printDemo(publicUrl);
     }
     if (config.env === 'production' && !config.smtpUrl) {
       process.stderr.write('parqex: PARQEX_SMTP_URL is not set: invitation mail is kept in the database\n');
@@ -221,6 +232,7 @@ async function serveAsWorker(): Promise<void> {
     process.send?.({ parqex: 'failed', message } satisfies ToPrimary);
     process.exit(1);
   }
+  joinClusterMetrics(server.ctx.metrics);
   process.on('message', (message: ToWorker) => {
     if (message?.parqex === 'lead') server.startBackground();
   });

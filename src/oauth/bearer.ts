@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { sha256 } from '../lib/crypto.ts';
+import type { AccessTokenRecord } from './ports.ts';
 import type { Scope } from './scopes.ts';
 
 /** Who is calling a resource endpoint, and what they may do. */
@@ -46,7 +47,7 @@ export async function checkBearer(
       description: header ? 'malformed Authorization header' : '',
     };
   }
-  const token = await ctx.store.findAccessToken(sha256(match[1]!));
+  const token = await findAccessToken(ctx, sha256(match[1]!));
   if (!token || token.revokedAt !== null || token.expiresAt <= ctx.clock.now()) {
     return {
       status: 401,
@@ -70,6 +71,18 @@ export async function checkBearer(
     clientId: token.clientId,
     scopes: token.scopes,
   };
+}
+
+/** The token's record, from the hot cache when this process read it lately (see `HotCaches`). */
+async function findAccessToken(ctx: AppContext, tokenHash: string): Promise<AccessTokenRecord | undefined> {
+  ctx.caches.validate();
+  const cache = ctx.caches.accessTokens;
+  const cached = cache.get(tokenHash);
+  if (cached) return cached;
+  const generation = cache.generation;
+  const token = await ctx.store.findAccessToken(tokenHash);
+  if (token) cache.set(tokenHash, token, generation);
+  return token;
 }
 
 /** The `WWW-Authenticate` challenge for a failure (RFC 6750 §3). */

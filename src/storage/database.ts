@@ -5,6 +5,7 @@ import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.ts';
 import { NodeSqliteDialect } from './node-sqlite-dialect.ts';
 import type { Database, Db, Dialect } from './schema.ts';
+import { WriteWatch } from './write-watch.ts';
 
 export interface OpenDatabase {
   readonly db: Db;
@@ -19,6 +20,25 @@ export interface OpenOptions {
   searchPath?: string;
 }
 
+/** The connections of an open database at one moment: the pool gauges of the metrics. */
+export interface PoolUsage {
+  /** Connections open (SQLite: its one connection). */
+  total: number;
+  /** Open connections no query holds. */
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  /** The most connections this process opens (`PARQEX_DB_POOL_SIZE`; SQLite: 1). */
+  max: number;
+}
+
+const poolUsage = new WeakMap<Db, () => PoolUsage>();
+
+/** How the connections of a database opened by `openDatabase` are used right now. */
+export function databasePoolUsage(db: Db): PoolUsage | undefined {
+  return poolUsage.get(db)?.();
+}
+
 // bigint (int8) columns hold epoch milliseconds: well inside a double's exact range.
 const pgTypes = {
   getTypeParser(oid: number, format?: string) {
@@ -28,12 +48,41 @@ const pgTypes = {
   },
 };
 
+const writeWatches = new WeakMap<Db, WriteWatch>();
+const dataVersions = new WeakMap<Db, () => number>();
+
+/**
+ * For a SQLite database: a number that changes whenever another process commits to it (the hot
+ * caches' signal). Undefined on PostgreSQL, where another host's commit gives no such signal.
+ */
+export function databaseDataVersion(db: Db): (() => number) | undefined {
+  return dataVersions.get(db);
+}
+
+/**
+ * Calls `listener` after every write this process makes through `db` (a database opened by
+ * `openDatabase`); returns a function that stops it. The in-process caches listen to it.
+ */
+export function onDatabaseWrite(db: Db, listener: () => void): () => void {
+  const watch = writeWatches.get(db);
+  if (!watch) return () => {};
+  return watch.onWrite(listener);
+}
+
 /** Opens the database named by a `PARQEX_DATABASE_URL`. Does not migrate. */
 export function openDatabase(url: string, options: OpenOptions = {}): OpenDatabase {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Kysely<Database>({ dialect: new NodeSqliteDialect(path) });
+    const dialect = new NodeSqliteDialect(path);
+    const writes = new WriteWatch();
+    const db = new Kysely<Database>({ dialect, plugins: [writes] });
+    writeWatches.set(db, writes);
+    dataVersions.set(db, () => dialect.dataVersion());
+    poolUsage.set(db, () => {
+      const { held, waiting } = dialect.usage();
+      return { total: 1, idle: 1 - held, waiting, max: 1 };
+    });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const pool = new pg.Pool({
@@ -46,7 +95,15 @@ export function openDatabase(url: string, options: OpenOptions = {}): OpenDataba
     // A statement never holds a connection forever.
     statement_timeout: 30_000,
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const writes = new WriteWatch();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [writes] });
+  writeWatches.set(db, writes);
+  poolUsage.set(db, () => ({
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+    max: options.poolSize ?? 10,
+  }));
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 

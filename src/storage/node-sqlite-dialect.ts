@@ -26,14 +26,27 @@ import {
  */
 export class NodeSqliteDialect implements Dialect {
   readonly #path: string;
+  #driver: NodeSqliteDriver | undefined;
   constructor(path: string) {
     this.#path = path;
+  }
+  /** Queries holding (0 or 1) and waiting for the one connection: the pool gauges of the metrics. */
+  usage(): { held: number; waiting: number } {
+    return this.#driver?.usage ?? { held: 0, waiting: 0 };
+  }
+  /**
+   * SQLite's `PRAGMA data_version` on this process's connection: it changes whenever another
+   * connection (another process) commits to the file. The hot caches compare it on every request.
+   */
+  dataVersion(): number {
+    return this.#driver?.dataVersion() ?? 0;
   }
   createAdapter(): DialectAdapter {
     return new SqliteAdapter();
   }
   createDriver(): Driver {
-    return new NodeSqliteDriver(this.#path);
+    this.#driver = new NodeSqliteDriver(this.#path);
+    return this.#driver;
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();
@@ -48,6 +61,7 @@ class NodeSqliteDriver implements Driver {
   readonly #path: string;
   #connection: NodeSqliteConnection | undefined;
   #queue: Promise<void> = Promise.resolve();
+  readonly usage = { held: 0, waiting: 0 };
 
   constructor(path: string) {
     this.#path = path;
@@ -61,6 +75,10 @@ class NodeSqliteDriver implements Driver {
     this.#connection = new NodeSqliteConnection(db);
   }
 
+  dataVersion(): number {
+    return this.#connection?.dataVersion() ?? 0;
+  }
+
   async acquireConnection(): Promise<DatabaseConnection> {
     // A single connection handed out in turn: each holder releases before the next one runs.
     let release!: () => void;
@@ -68,7 +86,10 @@ class NodeSqliteDriver implements Driver {
     this.#queue = new Promise<void>((resolve) => {
       release = resolve;
     });
+    this.usage.waiting++;
     await previous;
+    this.usage.waiting--;
+    this.usage.held = 1;
     const connection = this.#connection!;
     connection.release = release;
     return connection;
@@ -84,6 +105,7 @@ class NodeSqliteDriver implements Driver {
     await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    this.usage.held = 0;
     (connection as NodeSqliteConnection).release();
   }
   async destroy(): Promise<void> {
@@ -95,10 +117,16 @@ class NodeSqliteDriver implements Driver {
 class NodeSqliteConnection implements DatabaseConnection {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  readonly #dataVersion: StatementSync;
   release: () => void = () => {};
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#dataVersion = db.prepare('PRAGMA data_version');
+  }
+
+  dataVersion(): number {
+    return Number((this.#dataVersion.get() as { data_version: number }).data_version);
   }
 
   #prepare(sql: string): StatementSync {

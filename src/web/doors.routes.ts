@@ -110,6 +110,7 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: AppContext, sessi
       throw error;
     }
     request.log.info({ event: 'door.toggle', doorId, state, outcome: result.outcome }, 'toggle from a page');
+    ctx.metrics.toggled(result.outcome, 'web');
     const query = new URLSearchParams({ door: doorId, outcome: result.outcome, state });
     if (result.outcome === 'cooldown') query.set('wait', String(result.retryAfterS));
     return reply.redirect(`/doors?${query}#door-${doorId}`, 303);

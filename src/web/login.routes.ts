@@ -49,7 +49,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext, sessi
       request.log.info({ event: 'login.failed' }, 'login failed');
       return again(401, 'Incorrect email or password.');
     }
-    await ctx.throttle.succeeded(ticket, email);
+    await ctx.throttle.succeeded(ticket, email, request.ip);
     await sessions.signIn(reply, session, found.user);
     request.log.info({ event: 'login.succeeded', userId: found.user.id }, 'login succeeded');
     return reply.redirect(returnTo, 303);

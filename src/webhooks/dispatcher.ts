@@ -17,6 +17,16 @@ export const DISABLE_AFTER_FAILING_MS = 3 * 86_400_000;
 /** How long a dispatcher holds a claimed delivery before another may take it (it crashed). */
 export const DEFAULT_LEASE_MS = 60_000;
 
+/** What an attempt led to: delivered, retrying (failed, will be retried), failed (given up). */
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed';
+
+/** Where the dispatcher reports what it did (the process's metrics). */
+export interface DeliveryMetrics {
+  /** One recorded attempt; `eventAgeMs`: from the event to now (the lag, when delivered). */
+  webhookAttempted(outcome: DeliveryOutcome, eventAgeMs: number): void;
+  webhookEndpointDisabled(reason: 'gone' | 'failing'): void;
+}
+
 export interface DispatcherDeps {
   db: Db;
   dialect: Dialect;
@@ -35,6 +45,8 @@ export interface DispatcherDeps {
   ca?: string | Buffer;
   /** How long a claim lasts before another dispatcher may take the delivery; longer than the timeout. */
   leaseMs?: number;
+  /** Counts attempts by outcome and the delivery lag. */
+  metrics?: DeliveryMetrics;
 }
 
 type Claimed = Omit<Selectable<Database['webhook_deliveries']>, 'attempts'> & { attempts: number };
@@ -234,6 +246,8 @@ export class WebhookDispatcher {
     const now = this.#deps.clock.now();
     const delivered = result.status !== null && result.status >= 200 && result.status < 300;
     const gone = result.status === 410;
+    let outcome: DeliveryOutcome | undefined;
+    let disabled: 'gone' | 'failing' | undefined;
     await this.#deps.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('webhook_attempts')
@@ -262,6 +276,7 @@ export class WebhookDispatcher {
           .where('locked_until', '=', delivery.locked_until)
           .executeTakeFirst();
         if (done.numUpdatedRows === 0n) return;
+        outcome = 'delivered';
         await trx
           .updateTable('webhook_endpoints')
           .set({ failing_since: null, last_success_at: now })
@@ -289,6 +304,7 @@ export class WebhookDispatcher {
         .where('locked_until', '=', delivery.locked_until)
         .executeTakeFirst();
       if (rescheduled.numUpdatedRows === 0n) return;
+      outcome = givesUp ? 'failed' : 'retrying';
       const reason = gone
         ? 'the receiver answered 410 Gone'
         : now - failingSince >= DISABLE_AFTER_FAILING_MS
@@ -302,8 +318,13 @@ export class WebhookDispatcher {
         })
         .where('id', '=', endpoint.id)
         .execute();
-      if (reason)
+      if (reason) {
+        disabled = gone ? 'gone' : 'failing';
         this.#deps.log.warn({ event: 'webhook.endpoint.disabled', endpointId: endpoint.id, reason }, reason);
+      }
     });
+    // Counted once committed: an attempt whose lease was taken over is the new holder's to count.
+    if (outcome) this.#deps.metrics?.webhookAttempted(outcome, now - delivery.event_at);
+    if (disabled) this.#deps.metrics?.webhookEndpointDisabled(disabled);
   }
 }

@@ -11,5 +11,6 @@ export function createDispatcher(ctx: AppContext, log: FastifyBaseLogger): Webho
     clock: ctx.clock,
     serverEnv: ctx.config.env,
     log,
+    metrics: ctx.metrics,
   });
 }

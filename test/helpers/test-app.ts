@@ -274,6 +274,7 @@ export class TestApp {
 
   async close(): Promise<void> {
     await this.app.close();
+    await this.ctx.redis?.close();
     await this.database.close();
     const log = this.logs.join('');
     const leaked = [...this.secrets].filter((secret) => log.includes(secret));

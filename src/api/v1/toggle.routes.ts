@@ -84,6 +84,7 @@ export function registerToggleRoutes(app: FastifyInstance, ctx: AppContext): voi
       throw error;
     }
     request.log.info({ event: 'door.toggle', doorId, state, outcome: result.outcome }, 'toggle');
+    ctx.metrics.toggled(result.outcome, 'api');
     switch (result.outcome) {
       case 'done':
         return reply.send(outcomeBody(now, TOGGLE_MESSAGES.done));

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import { authenticateClient, readClientCredentials } from '../client-auth.ts';
 import { canonicalTokenRequest } from '../compat.ts';
-import { InvalidRequest, UnsupportedGrantType } from '../errors.ts';
+import { InvalidRequest, OAuthError, UnsupportedGrantType } from '../errors.ts';
 import { exchangeAuthorizationCode } from '../grants/authorization-code.ts';
 import { refreshTokens } from '../grants/refresh-token.ts';
 import { noStore, sendOAuthError } from './token-render.ts';
@@ -72,8 +72,10 @@ export function registerTokenEndpoint(app: FastifyInstance, ctx: AppContext): vo
           throw new UnsupportedGrantType('grant_type must be authorization_code or refresh_token');
         }
         request.log.info({ event: 'token.issued', grantType, clientId: client.id }, 'tokens issued');
+        ctx.metrics.tokenIssued(grantType);
         return noStore(reply).send(tokens);
       } catch (error) {
+        if (error instanceof OAuthError) ctx.metrics.tokenRefused(error.code);
         return sendOAuthError(reply, error);
       }
     },
