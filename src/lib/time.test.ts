@@ -120,3 +120,67 @@ describe('calendar dates', () => {
     assert.equal(addDays('2026-03-01', -1), '2026-02-28');
   });
 });
+
+describe('formatLocal through the per-hour offset cache', () => {
+  /** The reference: Intl's own formatting, part by part. */
+  function intl(epochMs: number, timeZone: string): string {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      })
+        .formatToParts(new Date(epochMs))
+        .map((p) => [p.type, p.value]),
+    );
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  }
+  const zones = [
+    'UTC',
+    'America/New_York',
+    'America/St_Johns',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'Pacific/Apia',
+    'Europe/Amsterdam',
+    'Africa/Monrovia',
+    'America/Havana',
+    'Pacific/Chatham',
+  ];
+
+  test('agrees with Intl at any instant, including around DST changes and old odd offsets', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        fc.constantFrom(...zones),
+        (epochMs, zone) => {
+          assert.equal(formatLocal(epochMs, zone), intl(epochMs, zone));
+          // Twice: the second answer comes from the cache.
+          assert.equal(formatLocal(epochMs, zone), intl(epochMs, zone));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('every second around a change agrees, on the hour (New York) and within an hour (Lord Howe)', () => {
+    const changes: [string, number][] = [
+      ['America/New_York', Date.UTC(2026, 2, 8, 7)],
+      ['America/New_York', Date.UTC(2026, 10, 1, 6)],
+      // +10:30 → +11 at 02:00 local: 15:30 UTC, in the middle of a UTC hour.
+      ['Australia/Lord_Howe', Date.UTC(2026, 9, 3, 15, 30)],
+    ];
+    for (const [zone, change] of changes) {
+      for (let t = change - 7_200_000; t <= change + 7_200_000; t += 1000) {
+        const expected = intl(t, zone);
+        if (formatLocal(t, zone) !== expected)
+          assert.fail(`${zone} ${new Date(t).toISOString()}: expected ${expected}`);
+      }
+    }
+  });
+});

@@ -19,13 +19,51 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** The local wall-clock time of an instant, `YYYY-MM-DD HH:MM:SS`. */
 export function formatLocal(epochMs: number, timeZone: string): string {
+  const offset = steadyOffset(epochMs, timeZone);
+  if (offset === undefined) return formatWithIntl(epochMs, timeZone);
+  const local = new Date(epochMs + offset);
+  const year = local.getUTCFullYear();
+  if (year < 1000 || year > 9999) return formatWithIntl(epochMs, timeZone);
+  return `${year}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())}`;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function formatWithIntl(epochMs: number, timeZone: string): string {
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(new Date(epochMs))
       .map((p) => [p.type, p.value]),
   );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+// Intl's formatToParts costs microseconds per call, and a history page formats a hundred times.
+// A zone's offset is the same all through almost every UTC hour: it is asked of Intl once per hour
+// (at both ends; NaN marks an hour with a change in it, formatted by Intl instant by instant).
+const MAX_HOURS_PER_ZONE = 50_000;
+const steadyOffsets = new Map<string, Map<number, number>>();
+
+function steadyOffset(epochMs: number, timeZone: string): number | undefined {
+  let hours = steadyOffsets.get(timeZone);
+  if (!hours) {
+    hours = new Map();
+    steadyOffsets.set(timeZone, hours);
+  }
+  const hour = Math.floor(epochMs / HOUR_MS);
+  let offset = hours.get(hour);
+  if (offset === undefined) {
+    const start = hour * HOUR_MS;
+    const atStart = offsetMs(start, timeZone);
+    offset = offsetMs(start + HOUR_MS - 1000, timeZone) === atStart ? atStart : Number.NaN;
+    if (hours.size >= MAX_HOURS_PER_ZONE) hours.clear();
+    hours.set(hour, offset);
+  }
+  return Number.isNaN(offset) ? undefined : offset;
 }
 
 export function isTimeZone(name: string): boolean {
@@ -85,7 +123,7 @@ export function startOfLocalDay(date: string, timeZone: string): number {
 
 /** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
 function offsetMs(epochMs: number, timeZone: string): number {
-  const local = formatLocal(epochMs, timeZone);
+  const local = formatWithIntl(epochMs, timeZone);
   const [date, time] = local.split(' ') as [string, string];
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const [hh, mm, ss] = time.split(':').map(Number) as [number, number, number];
