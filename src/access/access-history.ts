@@ -1,4 +1,5 @@
 import { addDays, isCalendarDate, localDate, startOfLocalDay } from '../lib/time.ts';
+import type { HotCaches } from '../storage/hot-caches.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
 import type { Actor } from './actor.ts';
 import { DoorNotFound } from './toggle.ts';
@@ -90,7 +91,7 @@ export async function accessHistory(
   db: DbOrTrx,
   actor: Actor,
   query: AccessHistoryQuery,
-  options: { apiOnly: boolean; now: number },
+  options: { apiOnly: boolean; now: number; caches?: HotCaches },
 ): Promise<AccessHistoryPage> {
   const { time_zone: timeZone } = await db
     .selectFrom('users')
@@ -112,6 +113,7 @@ export async function accessHistory(
   const scope = query.scope;
   const doors = await listVisibleDoors(db, actor, {
     apiOnly: options.apiOnly,
+    ...(options.caches ? { caches: options.caches } : {}),
     ...(scope.type === 'door' ? { doorId: scope.doorId } : {}),
     ...(scope.type === 'device' ? { deviceId: scope.deviceId } : {}),
   });

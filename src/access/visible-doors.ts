@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { HotCaches } from '../storage/hot-caches.ts';
 import type { Database, DbOrTrx } from '../storage/schema.ts';
 import type { Actor, Relationship } from './actor.ts';
 
@@ -19,6 +20,50 @@ export interface VisibleDoor {
  * API control (spec: such a door behaves as not found for third-party apps).
  */
 export async function listVisibleDoors(
+  db: DbOrTrx,
+  actor: Actor,
+  options: {
+    apiOnly: boolean;
+    doorId?: string;
+    deviceId?: string;
+    /** Read through the hot caches (outside transactions only): the whole list, then filtered. */
+    caches?: HotCaches;
+  },
+): Promise<readonly VisibleDoor[]> {
+  const { caches } = options;
+  if (caches?.visibleDoors.enabled && !db.isTransaction) {
+    caches.validate();
+    const key = `${actor.userId}|${actor.accountId}|${actor.role}|${options.apiOnly}`;
+    const cached = caches.visibleDoors.get(key);
+    const all =
+      cached ??
+      (options.doorId === undefined && options.deviceId === undefined
+        ? await caches.readThrough(caches.visibleDoors, key, async () =>
+            freeze(await queryVisibleDoors(db, actor, { apiOnly: options.apiOnly })),
+          )
+        : undefined);
+    if (all) {
+      return all.filter(
+        (d) =>
+          (options.doorId === undefined || d.door.id === options.doorId) &&
+          (options.deviceId === undefined || d.device.id === options.deviceId),
+      );
+    }
+  }
+  return queryVisibleDoors(db, actor, options);
+}
+
+/** Shared by every request that reads it from the cache: nobody may change it. */
+function freeze(doors: VisibleDoor[]): readonly VisibleDoor[] {
+  for (const d of doors) {
+    Object.freeze(d.door);
+    Object.freeze(d.device);
+    Object.freeze(d);
+  }
+  return Object.freeze(doors);
+}
+
+async function queryVisibleDoors(
   db: DbOrTrx,
   actor: Actor,
   options: { apiOnly: boolean; doorId?: string; deviceId?: string },
@@ -45,10 +90,20 @@ export async function listVisibleDoors(
       'n.name as personal_name',
       'a.user_id as access_user',
     ])
+    // Two indexed lookups (the account's devices, the person's grants) rather than one condition on
+    // the joined rows, which would scan every door of every account.
     .where((eb) =>
       eb.or([
-        ...(actor.role === 'admin' ? [eb('v.account_id', '=', actor.accountId)] : []),
-        eb('a.user_id', 'is not', null),
+        ...(actor.role === 'admin'
+          ? [
+              eb(
+                'd.device_id',
+                'in',
+                eb.selectFrom('devices').select('id').where('account_id', '=', actor.accountId),
+              ),
+            ]
+          : []),
+        eb('d.id', 'in', eb.selectFrom('door_access').select('door_id').where('user_id', '=', actor.userId)),
       ]),
     );
   if (options.apiOnly) query = query.where('d.is_api_enabled', '=', 1);

@@ -1,7 +1,7 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createHash,
+  hash,
   hkdfSync,
   randomBytes,
   randomUUID,
@@ -15,7 +15,8 @@ export function randomToken(bytes = 32): string {
 
 /** SHA-256, hex: how high-entropy values (codes, tokens, client secrets, session ids) are stored. */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  // The one-shot form: about twice as fast as createHash().update().digest() for short inputs.
+  return hash('sha256', value, 'hex');
 }
 
 /** Constant-time string equality (length is not secret for the values compared here). */

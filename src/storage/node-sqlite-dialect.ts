@@ -114,9 +114,14 @@ class NodeSqliteDriver implements Driver {
   }
 }
 
+interface Prepared {
+  statement: StatementSync;
+  returnsRows: boolean;
+}
+
 class NodeSqliteConnection implements DatabaseConnection {
   readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements = new Map<string, Prepared>();
   readonly #dataVersion: StatementSync;
   release: () => void = () => {};
 
@@ -129,20 +134,22 @@ class NodeSqliteConnection implements DatabaseConnection {
     return Number((this.#dataVersion.get() as { data_version: number }).data_version);
   }
 
-  #prepare(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
+  #prepare(sql: string): Prepared {
+    let prepared = this.#statements.get(sql);
+    if (!prepared) {
+      const statement = this.#db.prepare(sql);
+      // Asked once: columns() builds a description of every column on each call.
+      prepared = { statement, returnsRows: statement.columns().length > 0 };
       if (this.#statements.size > 500) this.#statements.clear();
-      this.#statements.set(sql, statement);
+      this.#statements.set(sql, prepared);
     }
-    return statement;
+    return prepared;
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = this.#prepare(compiled.sql);
+    const { statement, returnsRows } = this.#prepare(compiled.sql);
     const parameters = compiled.parameters.map(toSqlite);
-    if (statement.columns().length > 0) {
+    if (returnsRows) {
       return { rows: statement.all(...parameters) as R[] };
     }
     const { changes, lastInsertRowid } = statement.run(...parameters);

@@ -71,6 +71,46 @@ describe('the hot caches are never stale', () => {
     }
   });
 
+  test("another process's change to a person's doors shows in the very next sync", async () => {
+    const token = (await app.tokensFor()).access_token;
+    const doorNames = async () => {
+      const sync = await app.api('/oauth/v1/endpoints/sync', token, { method: 'GET' });
+      assert.equal(sync.status, 200);
+      return sync.body.devices.flatMap((d: any) => d.doors.map((door: any) => door.name)).sort();
+    };
+    assert.ok((await doorNames()).includes('Garage'));
+    await other.db.updateTable('doors').set({ name: 'Garage West' }).where('name', '=', 'Garage').execute();
+    try {
+      assert.ok((await doorNames()).includes('Garage West'), 'renamed elsewhere: seen at once');
+      const john = await other.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'john.doe@parqex.com')
+        .executeTakeFirstOrThrow();
+      const garage = await other.db
+        .selectFrom('doors')
+        .select('id')
+        .where('name', '=', 'Garage West')
+        .executeTakeFirstOrThrow();
+      const grant = await other.db
+        .selectFrom('door_access')
+        .selectAll()
+        .where('door_id', '=', garage.id)
+        .where('user_id', '=', john.id)
+        .executeTakeFirstOrThrow();
+      await other.db
+        .deleteFrom('door_access')
+        .where('door_id', '=', garage.id)
+        .where('user_id', '=', john.id)
+        .execute();
+      assert.ok(!(await doorNames()).includes('Garage West'), 'access removed elsewhere: gone at once');
+      await other.db.insertInto('door_access').values(grant).execute();
+      assert.ok((await doorNames()).includes('Garage West'));
+    } finally {
+      await other.db.updateTable('doors').set({ name: 'Garage' }).where('name', '=', 'Garage West').execute();
+    }
+  });
+
   test('a token revoked through this process fails at once (RFC 7009)', async () => {
     const tokens = await app.tokensFor();
     assert.equal((await app.api(USER_INFO, tokens.access_token, { method: 'GET' })).status, 200);

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deviceFacts } from '../../access/device-facts.ts';
 import { listVisibleDoors } from '../../access/visible-doors.ts';
-import { findUserById, listVehicles } from '../../accounts/users.ts';
 import type { AppContext } from '../../app-context.ts';
 import { authenticate } from './api-auth.ts';
+import { cachedDeviceFacts, findProfile } from './cached-reads.ts';
 import { documentedPaths } from './paths.ts';
 import { toWireDevices } from './wire-devices.ts';
 import { toWireProfile } from './wire-profile.ts';
@@ -17,19 +16,20 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const auth = await authenticate(ctx, request, reply);
     if (!auth) return reply;
-    const user = await findUserById(ctx.db, auth.userId);
-    if (!user)
+    const profile = await findProfile(ctx, auth.userId);
+    if (!profile)
       return reply
         .code(401)
         .send({ errors: [{ code: 'invalid_token', message: 'the user no longer exists' }] });
-    const doors = await listVisibleDoors(ctx.db, auth, { apiOnly: true });
-    const facts = await deviceFacts(ctx.db, [...new Set(doors.map((d) => d.device.id))]);
+    const { user, vehicles } = profile;
+    const doors = await listVisibleDoors(ctx.db, auth, { apiOnly: true, caches: ctx.caches });
+    const facts = await cachedDeviceFacts(ctx, [...new Set(doors.map((d) => d.device.id))]);
     const devices = toWireDevices(doors, facts, user.timeZone);
     return reply.header('cache-control', 'no-store').send({
       success: true,
       timestamp: ctx.clock.now(),
       devices,
-      profile: toWireProfile(user, await listVehicles(ctx.db, user.id)),
+      profile: toWireProfile(user, vehicles),
       marketplace: { bookings: [] },
       guests: { guests: [] },
       access: {

@@ -106,7 +106,7 @@ export function registerToggleHistoryRoutes(app: FastifyInstance, ctx: AppContex
     const now = ctx.clock.now();
     let page: AccessHistoryPage;
     try {
-      page = await accessHistory(ctx.db, auth, query, { apiOnly: true, now });
+      page = await accessHistory(ctx.db, auth, query, { apiOnly: true, now, caches: ctx.caches });
     } catch (error) {
       // Spec §5.4/§5.5: another account's door or device is "not found", never "forbidden".
       if (error instanceof DoorNotFound)

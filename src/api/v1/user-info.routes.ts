@@ -1,25 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { findUserById, listVehicles } from '../../accounts/users.ts';
 import type { AppContext } from '../../app-context.ts';
 import { checkBearer, isBearerFailure, sendBearerFailure } from '../../oauth/bearer.ts';
-import type { CachedProfile } from '../../storage/hot-caches.ts';
+import { findProfile } from './cached-reads.ts';
 import { envelope } from './envelope.ts';
 import { documentedPaths } from './paths.ts';
 import { toWireProfile } from './wire-profile.ts';
-
-/** The user with their vehicles, from the hot cache when this process read them lately. */
-async function findProfile(ctx: AppContext, userId: string): Promise<CachedProfile | undefined> {
-  ctx.caches.validate();
-  const cache = ctx.caches.profiles;
-  const cached = cache.get(userId);
-  if (cached) return cached;
-  const generation = cache.generation;
-  const user = await findUserById(ctx.db, userId);
-  if (!user) return undefined;
-  const profile = { user, vehicles: await listVehicles(ctx.db, userId) };
-  cache.set(userId, profile, generation);
-  return profile;
-}
 
 /** Get User Info (spec §5.1): the authorizing user's profile. */
 export function registerUserInfoRoutes(app: FastifyInstance, ctx: AppContext): void {

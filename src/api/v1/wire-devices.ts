@@ -11,7 +11,11 @@ export interface DeviceFacts {
 const NO_MAC = '000000000000';
 
 /** Spec §5.3: a device with the doors this person can see, in the documented fields. */
-export function toWireDevices(doors: VisibleDoor[], facts: Map<string, DeviceFacts>, timeZone: string) {
+export function toWireDevices(
+  doors: readonly VisibleDoor[],
+  facts: Map<string, DeviceFacts>,
+  timeZone: string,
+) {
   const byDevice = new Map<string, VisibleDoor[]>();
   for (const d of doors) byDevice.set(d.device.id, [...(byDevice.get(d.device.id) ?? []), d]);
   return [...byDevice.values()].map((group) => {
