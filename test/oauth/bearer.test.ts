@@ -86,12 +86,13 @@ describe('bearer tokens on the documented API', () => {
     assert.equal(response.headers.get('cache-control'), 'no-store');
   });
 
-  test('Accept-Encoding: gzip is honoured', async () => {
+  /** A GET with `Accept-Encoding: gzip`, read raw (fetch would decode it). */
+  async function rawGet(path: string) {
     const http = await import('node:http');
-    const { status, encoding, body } = await new Promise<{ status: number; encoding: string; body: Buffer }>(
+    return new Promise<{ status: number; encoding: string | undefined; vary: string; body: Buffer }>(
       (resolve, reject) => {
         const request = http.get(
-          `${app.baseUrl}/oauth/v1/endpoints/user-info`,
+          `${app.baseUrl}${path}`,
           { headers: { authorization: `Bearer ${accessToken}`, 'accept-encoding': 'gzip' } },
           (response) => {
             const chunks: Buffer[] = [];
@@ -99,7 +100,8 @@ describe('bearer tokens on the documented API', () => {
             response.on('end', () =>
               resolve({
                 status: response.statusCode!,
-                encoding: String(response.headers['content-encoding']),
+                encoding: response.headers['content-encoding'],
+                vary: String(response.headers.vary ?? ''),
                 body: Buffer.concat(chunks),
               }),
             );
@@ -108,9 +110,21 @@ describe('bearer tokens on the documented API', () => {
         request.on('error', reject);
       },
     );
-    assert.equal(status, 200);
-    assert.equal(encoding, 'gzip');
-    assert.equal(JSON.parse(gunzipSync(body).toString('utf8')).data.first_name, 'John');
+  }
+
+  test('Accept-Encoding: gzip is honoured: a body over 1 KiB comes gzip-encoded', async () => {
+    const sync = await rawGet('/oauth/v1/endpoints/sync');
+    assert.equal(sync.status, 200);
+    assert.equal(sync.encoding, 'gzip');
+    assert.match(sync.vary, /accept-encoding/i);
+    const decoded = gunzipSync(sync.body);
+    assert.ok(decoded.length >= 1024, `the sync body is ${decoded.length} bytes`);
+    assert.equal(JSON.parse(decoded.toString('utf8')).success, true);
+    // A body that fits one TCP segment anyway is sent as it is: identity is always acceptable.
+    const userInfo = await rawGet('/oauth/v1/endpoints/user-info');
+    assert.equal(userInfo.status, 200);
+    assert.equal(userInfo.encoding, undefined);
+    assert.equal(JSON.parse(userInfo.body.toString('utf8')).data.first_name, 'John');
   });
 
   test('Content-Type: application/json on a GET with no body is accepted', async () => {
