@@ -11,6 +11,7 @@ import { joinClusterMetrics, serveClusterMetrics } from '../observability/cluste
 import { createDispatcher } from '../webhooks/start-dispatcher.ts';
 import { openContext } from './context.ts';
 import { UsageError } from './output.ts';
+import { withServerNodeFlags } from './server-node-flags.ts';
 
 export const SERVE_HELP = `parqex serve — migrate the database and serve ParqEx over HTTP
 
@@ -132,6 +133,7 @@ async function supervise(count: number): Promise<void> {
   // Migrate (and generate the development secret key) once, before any worker opens the database.
   const prepared = await openContext(config);
   await prepared.close();
+  cluster.setupPrimary({ execArgv: withServerNodeFlags(process.execArgv) });
   // Metrics summed over the workers: on PARQEX_METRICS_PORT here, or asked for by a worker's /metrics.
   const clusterMetrics = await serveClusterMetrics({ config });
 
