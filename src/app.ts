@@ -18,6 +18,7 @@ import { registerToggleHistoryRoutes } from './api/v1/toggle-history.routes.ts';
 import { registerUserInfoRoutes } from './api/v1/user-info.routes.ts';
 import type { AppContext } from './app-context.ts';
 import { uuid } from './lib/crypto.ts';
+import { InFlight } from './lib/in-flight.ts';
 import { REDACT_PATHS, redactUrl } from './lib/log-redaction.ts';
 import { registerAuthorizationEndpoint } from './oauth/endpoints/authorize.ts';
 import { registerIntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
@@ -42,6 +43,16 @@ import { WebSessions } from './web/web-session.ts';
 
 const STYLESHEET = readFileSync(new URL('./web/assets/parqex.css', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+const inFlightOf = new WeakMap<FastifyInstance, InFlight>();
+
+/**
+ * Resolves true once no request handler of `app` is still working, false after `timeoutMs`. Call
+ * after `app.close()` and before closing the database (see InFlight).
+ */
+export function handlersDrained(app: FastifyInstance, timeoutMs: number): Promise<boolean> {
+  return inFlightOf.get(app)?.drained(timeoutMs) ?? Promise.resolve(true);
+}
 
 export interface BuildOptions {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -79,6 +90,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : uuid();
     },
   });
+
+  const inFlight = new InFlight();
+  inFlight.track(app);
+  inFlightOf.set(app, inFlight);
 
   // Forms are parsed with the standard URLSearchParams, keeping repeated parameters visible.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {

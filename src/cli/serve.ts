@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { demoClientId, demoRedirectUri, seedIfEmpty } from '../accounts/seed.ts';
-import { buildApp } from '../app.ts';
+import { buildApp, handlersDrained } from '../app.ts';
 import type { AppContext } from '../app-context.ts';
 import { startBackgroundWork } from '../background.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
@@ -32,6 +32,7 @@ Prints "ParqEx listening on <url>" once listening (with --workers: once every wo
 SIGTERM or SIGINT: stop accepting, finish in-flight requests, close the database, exit 0.`;
 
 const MAX_WORKERS = 64;
+const DRAIN_TIMEOUT_MS = 10_000;
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { workers: { type: 'string' } } });
@@ -107,6 +108,9 @@ async function startServer(config: Config): Promise<RunningServer> {
         stopBackground?.();
         await dispatcher?.stop();
         await app.close();
+        // A handler whose client has gone is not waited for by close(): wait for it here.
+        if (!(await handlersDrained(app, DRAIN_TIMEOUT_MS)))
+          app.log.warn('requests still working after 10 s: closing the database anyway');
         await close();
       })();
       return stopping;

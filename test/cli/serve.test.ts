@@ -373,3 +373,53 @@ describe('parqex serve stops at start on a malformed setting, with one line nami
     }
   });
 });
+
+describe('parqex serve: SIGTERM while a request is still being worked on', () => {
+  test('the database stays open until every handler has finished, even one whose client has gone', async () => {
+    const box = await sandbox();
+    const server = new ServerProcess({ PARQEX_DATABASE_URL: box.url });
+    try {
+      const [, port] = await server.waitFor(LISTENING);
+      const base = `http://127.0.0.1:${port}`;
+      const page = await fetch(`${base}/login`);
+      const cookie = page.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const html = await page.text();
+      // The right password: the handler spends tens of milliseconds in scrypt, then writes the
+      // session. Its client gives up, and the server is told to stop, while it is in there.
+      const aborter = new AbortController();
+      const login = fetch(`${base}/login`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          csrf: formField(html, 'csrf'),
+          return_to: '/account',
+          email: 'john.doe@parqex.com',
+          password: 'parqex-john',
+        }).toString(),
+        signal: aborter.signal,
+      }).catch(() => undefined);
+      // The attempt is recorded before the password is checked: once it is there, scrypt is running.
+      const deadline = Date.now() + 10_000;
+      while ((await box.db().selectFrom('login_attempts').select('id').execute()).length === 0) {
+        assert.ok(Date.now() < deadline, 'the sign-in never reached the password check');
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      aborter.abort();
+      const { code } = await server.stop('SIGTERM');
+      await login;
+      const failures = server.logLines().filter((l) => l.level >= 50);
+      assert.deepEqual(failures, [], 'no error while shutting down');
+      assert.ok(
+        server.logLines().some((l) => l.msg === 'login succeeded'),
+        'the sign-in finished before the database closed',
+      );
+      assert.equal(code, 0);
+    } finally {
+      server.kill();
+      await box.close();
+    }
+  });
+});
