@@ -32,16 +32,14 @@ export async function listVisibleDoors(
 ): Promise<readonly VisibleDoor[]> {
   const { caches } = options;
   if (caches?.visibleDoors.enabled && !db.isTransaction) {
-    caches.validate();
     const key = `${actor.userId}|${actor.accountId}|${actor.role}|${options.apiOnly}`;
-    const cached = caches.visibleDoors.get(key);
+    // The whole list is read through the cache; one door or device is only taken from it when there.
     const all =
-      cached ??
-      (options.doorId === undefined && options.deviceId === undefined
+      options.doorId === undefined && options.deviceId === undefined
         ? await caches.readThrough(caches.visibleDoors, key, async () =>
             freeze(await queryVisibleDoors(db, actor, { apiOnly: options.apiOnly })),
           )
-        : undefined);
+        : caches.peek(caches.visibleDoors, key);
     if (all) {
       return all.filter(
         (d) =>

@@ -65,7 +65,7 @@ export function demoRedirectUri(publicUrl: string): string {
   return `${publicUrl}${DEMO_CLIENT.callbackPath}`;
 }
 
-export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+async function isDatabaseEmpty(db: Db): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   return row === undefined;
 }

@@ -54,13 +54,7 @@ export async function serve(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
   const { ctx, app, port } = server;
-  if (
-    config.env === 'development' &&
-    (await seedIfEmpty(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now()))
-  ) {
-    printDemo(ctx.publicUrl);
-  }
-  warnWithoutSmtp(config, app);
+  await seedAndWarn(ctx, ctx.publicUrl, (line) => app.log.warn(line));
   server.startBackground();
   onSignals((signal) => server.stop(signal).then(() => process.exit(0)));
   announce(config, port, ctx.publicUrl);
@@ -134,9 +128,9 @@ const RESTART_DELAY_MS = 1_000;
  */
 async function supervise(count: number): Promise<void> {
   const config = loadConfig();
-  // Migrate (and generate the development secret key) once, before any worker opens the database.
+  // Migrate (and generate the development secret key) once, before any worker opens the database;
+  // kept open to seed once every worker listens (the demo client needs the real port).
   const prepared = await openContext(config);
-  await prepared.close();
   cluster.setupPrimary({ execArgv: withServerNodeFlags(process.execArgv) });
   // Metrics summed over the workers: on PARQEX_METRICS_PORT here, or asked for by a worker's /metrics.
   const clusterMetrics = await serveClusterMetrics({ config });
@@ -173,9 +167,11 @@ async function supervise(count: number): Promise<void> {
       nameLeader();
       if (!announced && listening.size === count) {
         announced = true;
-        void afterAllListening(config, port, count).catch((error: unknown) => {
-          process.stderr.write(`parqex: ${(error as Error).message}\n`);
-        });
+        void afterAllListening(prepared, port, count)
+          .catch((error: unknown) => {
+            process.stderr.write(`parqex: ${(error as Error).message}\n`);
+          })
+          .finally(() => prepared.close());
       }
     });
   };
@@ -206,23 +202,11 @@ async function supervise(count: number): Promise<void> {
 }
 
 /** Seeds an empty development database (its demo client needs the real port) and announces. */
-async function afterAllListening(config: Config, port: number, count: number): Promise<void> {
+async function afterAllListening({ ctx }: { ctx: AppContext }, port: number, count: number): Promise<void> {
+  const { config } = ctx;
   const publicUrl = config.publicUrlIsDefault ? `http://localhost:${port}` : config.publicUrl;
-  const { ctx, close } = await openContext(config);
-  try {
-    ctx.publicUrl = publicUrl;
-    if (
-      config.env === 'development' &&
-      (await seedIfEmpty(ctx.db, ctx.clients, publicUrl, ctx.clock.now()))
-    ) {
-      printDemo(publicUrl);
-    }
-    if (config.env === 'production' && !config.smtpUrl) {
-      process.stderr.write('parqex: PARQEX_SMTP_URL is not set: invitation mail is kept in the database\n');
-    }
-  } finally {
-    await close();
-  }
+  ctx.publicUrl = publicUrl;
+  await seedAndWarn(ctx, publicUrl, (line) => process.stderr.write(`parqex: ${line}\n`));
   process.stdout.write(`Workers: ${count} processes (node:cluster), pid of the primary ${process.pid}\n`);
   announce(config, port, publicUrl);
 }
@@ -266,9 +250,17 @@ function announce(config: Config, port: number, publicUrl: string): void {
   if (publicUrl !== `http://${bound}:${port}`) process.stdout.write(`Public URL (issuer): ${publicUrl}\n`);
 }
 
-function warnWithoutSmtp(config: Config, app: FastifyInstance): void {
+/**
+ * Once per start, whether one process or a primary and its workers: an empty development database
+ * gets the testing accounts (and says how to try them); production without SMTP says mail stays put.
+ */
+async function seedAndWarn(ctx: AppContext, publicUrl: string, warn: (line: string) => void): Promise<void> {
+  const { config } = ctx;
+  if (config.env === 'development' && (await seedIfEmpty(ctx.db, ctx.clients, publicUrl, ctx.clock.now()))) {
+    printDemo(publicUrl);
+  }
   if (config.env === 'production' && !config.smtpUrl) {
-    app.log.warn('PARQEX_SMTP_URL is not set: invitation mail is kept in the database, not delivered');
+    warn('PARQEX_SMTP_URL is not set: invitation mail is kept in the database, not delivered');
   }
 }
 

@@ -32,10 +32,6 @@ export class InFlight {
     });
   }
 
-  get count(): number {
-    return this.#count;
-  }
-
   /** Resolves once no handler is working (true), or after `timeoutMs` (false). */
   drained(timeoutMs: number): Promise<boolean> {
     if (this.#count === 0) return Promise.resolve(true);

@@ -46,15 +46,14 @@ export class RedisLimits extends EventEmitter<{ degraded: [Error]; recovered: []
   }
 
   /**
-   * Runs `viaRedis`; if Redis itself failed (anything but a limiter's refusal, which is an answer),
-   * runs `viaDatabase` instead.
+   * Runs `viaRedis`; if Redis failed, runs `viaDatabase` instead. (A limiter's refusal is an answer,
+   * not a failure: `consumeOrRefusal` returns it.)
    */
   async attempt<T>(viaRedis: () => Promise<T>, viaDatabase: () => Promise<T>): Promise<T> {
     let result: T;
     try {
       result = await viaRedis();
     } catch (error) {
-      if (error instanceof RateLimiterRes) throw error;
       this.#markDegraded(error);
       return viaDatabase();
     }

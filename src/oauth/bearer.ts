@@ -74,15 +74,10 @@ export async function checkBearer(
 }
 
 /** The token's record, from the hot cache when this process read it lately (see `HotCaches`). */
-async function findAccessToken(ctx: AppContext, tokenHash: string): Promise<AccessTokenRecord | undefined> {
-  ctx.caches.validate();
-  const cache = ctx.caches.accessTokens;
-  const cached = cache.get(tokenHash);
-  if (cached) return cached;
-  const generation = cache.generation;
-  const token = await ctx.store.findAccessToken(tokenHash);
-  if (token) cache.set(tokenHash, token, generation);
-  return token;
+function findAccessToken(ctx: AppContext, tokenHash: string): Promise<AccessTokenRecord | undefined> {
+  return ctx.caches.readThrough(ctx.caches.accessTokens, tokenHash, () =>
+    ctx.store.findAccessToken(tokenHash),
+  );
 }
 
 /** The `WWW-Authenticate` challenge for a failure (RFC 6750 §3). */

@@ -67,6 +67,12 @@ export class HotCaches {
     }
   }
 
+  /** The cached value of `key`, if any (validated like every lookup); never loads. */
+  peek<V>(cache: TtlCache<string, V>, key: string): V | undefined {
+    this.validate();
+    return cache.get(key);
+  }
+
   /** The cached value of `key`, else `load()`'s (kept unless undefined or a write came meanwhile). */
   async readThrough<V>(cache: TtlCache<string, V>, key: string, load: () => Promise<V>): Promise<V> {
     this.validate();
