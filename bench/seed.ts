@@ -14,7 +14,7 @@ import { sha256, uuid } from '../src/lib/crypto.ts';
 import { ClientRegistry } from '../src/oauth/client-registry.ts';
 import { mintTokenPair } from '../src/oauth/issue-tokens.ts';
 import type { Scope } from '../src/oauth/scopes.ts';
-import { SqlOAuthStore } from '../src/storage/repositories/sql-oauth-store.ts';
+import { SqlOAuthStore } from '../src/oauth/sql-oauth-store.ts';
 import type { Db } from '../src/storage/schema.ts';
 import { insertGenerated } from './bulk-insert.ts';
 import { RandomPool } from './random-pool.ts';

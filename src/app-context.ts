@@ -10,13 +10,14 @@ import { publicHost } from './config.ts';
 import type { Clock } from './lib/clock.ts';
 import { SecretBox } from './lib/crypto.ts';
 import { RedisLimits } from './limits/redis-limits.ts';
-import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createMailer } from './mail/create-mailer.ts';
+import type { Mailer } from './mail/mailer.ts';
 import { ClientRegistry } from './oauth/client-registry.ts';
 import type { OAuthStore } from './oauth/ports.ts';
 import { Metrics } from './observability/metrics.ts';
 import { databasePoolUsage } from './storage/database.ts';
 import { HotCaches } from './storage/hot-caches.ts';
-import { SqlOAuthStore } from './storage/repositories/sql-oauth-store.ts';
+import { SqlOAuthStore } from './oauth/sql-oauth-store.ts';
 import type { Db, Dialect } from './storage/schema.ts';
 import { WebhookEndpoints } from './webhooks/endpoints.ts';
 

@@ -2,7 +2,7 @@ import type { Clock } from '../lib/clock.ts';
 import { hexId } from '../lib/crypto.ts';
 import type { Db, DbOrTrx } from '../storage/schema.ts';
 import type { Mailer, MailMessage } from './mailer.ts';
-import { oneLine } from './mailer.ts';
+import { oneLine } from './one-line.ts';
 
 export interface StoredMail {
   id: string;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Mailer, MailMessage } from './mailer.ts';
-import { oneLine } from './mailer.ts';
+import { oneLine } from './one-line.ts';
 
 function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();

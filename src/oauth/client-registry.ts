@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { randomToken, sha256 } from '../lib/crypto.ts';
-import { toClient } from '../storage/repositories/sql-oauth-store.ts';
+import { toClient } from './sql-oauth-store.ts';
 import type { Db, DbOrTrx } from '../storage/schema.ts';
 import { checkRegistrableRedirectUri, RedirectUriRefused } from './checks/check-redirect-uri.ts';
 import type { Client, ClientEnvironment, GrantStore } from './ports.ts';

@@ -9,9 +9,9 @@ import type {
   OAuthStore,
   RefreshTokenRecord,
   RotateResult,
-} from '../../oauth/ports.ts';
-import { storedScopes } from '../../oauth/scopes.ts';
-import type { Database, Db, DbOrTrx } from '../schema.ts';
+} from './ports.ts';
+import { storedScopes } from './scopes.ts';
+import type { Database, Db, DbOrTrx } from '../storage/schema.ts';
 
 export function toClient(row: Selectable<Database['clients']>): Client {
   return {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import type { Db } from '../storage/schema.ts';
+import type { Db } from './schema.ts';
 
 /**
  * `PARQEX_SECRET_KEY`, or in development a key generated once and kept in the database so that
