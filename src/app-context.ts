@@ -5,6 +5,7 @@ import { RedisDoorCooldowns } from './access/redis-door-cooldowns.ts';
 import type { ToggleDeps } from './access/toggle.ts';
 import { type LoginThrottle, SqlLoginThrottle } from './accounts/login-throttle.ts';
 import { RedisLoginThrottle } from './accounts/redis-login-throttle.ts';
+import { findUserById } from './accounts/users.ts';
 import type { Config } from './config.ts';
 import { publicHost } from './config.ts';
 import type { Clock } from './lib/clock.ts';
@@ -13,11 +14,12 @@ import { RedisLimits } from './limits/redis-limits.ts';
 import { createMailer } from './mail/create-mailer.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { ClientRegistry } from './oauth/client-registry.ts';
+import type { ResourceOwners } from './oauth/deps.ts';
 import type { OAuthStore } from './oauth/ports.ts';
+import { SqlOAuthStore } from './oauth/sql-oauth-store.ts';
 import { Metrics } from './observability/metrics.ts';
 import { databasePoolUsage } from './storage/database.ts';
 import { HotCaches } from './storage/hot-caches.ts';
-import { SqlOAuthStore } from './oauth/sql-oauth-store.ts';
 import type { Db, Dialect } from './storage/schema.ts';
 import { WebhookEndpoints } from './webhooks/endpoints.ts';
 
@@ -51,6 +53,8 @@ export interface AppContext {
   readonly metrics: Metrics;
   /** Access-token records and profiles kept in memory for `PARQEX_CACHE_TTL_MS`. */
   readonly caches: HotCaches;
+  /** Introspection's `username`: the person's email. */
+  readonly resourceOwners: ResourceOwners;
   /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
   publicUrl: string;
 }
@@ -100,6 +104,7 @@ export function createContext(deps: {
     mailer: createMailer(deps),
     caches: new HotCaches(deps.db, deps.config.cacheTtlMs),
     metrics: new Metrics({ poolUsage: () => databasePoolUsage(deps.db) }),
+    resourceOwners: { findUsername: async (userId) => (await findUserById(deps.db, userId))?.email },
     publicUrl: deps.config.publicUrl,
   };
 }

@@ -1,8 +1,8 @@
 import { type AppContext, createContext } from '../app-context.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { systemClock } from '../lib/clock.ts';
-import { resolveSecretKey } from '../storage/secret-key.ts';
 import { migrate, type OpenDatabase, openDatabase } from '../storage/database.ts';
+import { resolveSecretKey } from '../storage/secret-key.ts';
 
 /** Config from the environment, the database opened and migrated, the context built. */
 export async function openContext(config: Config = loadConfig()): Promise<{

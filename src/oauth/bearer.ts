@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../app-context.ts';
+import type { Clock } from '../lib/clock.ts';
 import { sha256 } from '../lib/crypto.ts';
-import type { AccessTokenRecord } from './ports.ts';
+import type { HotCaches } from '../storage/hot-caches.ts';
+import type { AccessTokenRecord, TokenStore } from './ports.ts';
 import type { Scope } from './scopes.ts';
 
 /** Who is calling a resource endpoint, and what they may do. */
@@ -20,12 +21,19 @@ export type BearerFailure = {
   scope?: string;
 };
 
+/** What a bearer check reads: the clock, the token store and (when on) the hot caches. */
+export interface BearerDeps {
+  readonly clock: Clock;
+  readonly store: Pick<TokenStore, 'findAccessToken'>;
+  readonly caches: HotCaches;
+}
+
 /**
  * RFC 6750 bearer check. The token must come in the Authorization header (§2.1); a token in the
  * query (§2.3) is refused, as the docs never use it and URLs end up in logs.
  */
 export async function checkBearer(
-  ctx: AppContext,
+  ctx: BearerDeps,
   request: FastifyRequest,
   needs: readonly Scope[] = [],
 ): Promise<AuthContext | BearerFailure> {
@@ -74,7 +82,7 @@ export async function checkBearer(
 }
 
 /** The token's record, from the hot cache when this process read it lately (see `HotCaches`). */
-function findAccessToken(ctx: AppContext, tokenHash: string): Promise<AccessTokenRecord | undefined> {
+function findAccessToken(ctx: BearerDeps, tokenHash: string): Promise<AccessTokenRecord | undefined> {
   return ctx.caches.readThrough(ctx.caches.accessTokens, tokenHash, () =>
     ctx.store.findAccessToken(tokenHash),
   );

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { randomToken, sha256 } from '../lib/crypto.ts';
-import { toClient } from './sql-oauth-store.ts';
 import type { Db, DbOrTrx } from '../storage/schema.ts';
 import { checkRegistrableRedirectUri, RedirectUriRefused } from './checks/check-redirect-uri.ts';
 import type { Client, ClientEnvironment, GrantStore } from './ports.ts';
+import { toClient } from './sql-oauth-store.ts';
 
 export const ENVIRONMENTS: readonly ClientEnvironment[] = ['development', 'certification', 'production'];
 

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { Database, Db, DbOrTrx } from '../storage/schema.ts';
 import type {
   AccessTokenRecord,
   AuthorizationRequestRecord,
@@ -11,7 +12,6 @@ import type {
   RotateResult,
 } from './ports.ts';
 import { storedScopes } from './scopes.ts';
-import type { Database, Db, DbOrTrx } from '../storage/schema.ts';
 
 export function toClient(row: Selectable<Database['clients']>): Client {
   return {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { dummyPasswordHash, verifyPassword } from '../accounts/passwords.ts';
 import { findUserCredentials, normalizeEmail } from '../accounts/users.ts';
 import type { AppContext } from '../app-context.ts';
-import { formOf } from '../oauth/endpoints/authorize.ts';
+import { formOf } from './form.ts';
 import { errorPage } from './pages/error-page.ts';
 import { loginPage } from './pages/login-page.ts';
 import { setPageHeaders } from './security-headers.ts';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../accounts/users.ts';
-import { formOf } from '../oauth/endpoints/authorize.ts';
+import { formOf } from './form.ts';
 import { errorPage } from './pages/error-page.ts';
 import { setPageHeaders } from './security-headers.ts';
 import { isCsrfValid, type WebSession, type WebSessions } from './web-session.ts';

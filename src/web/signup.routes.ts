@@ -7,7 +7,7 @@ import {
 } from '../access/invitations.ts';
 import { findUserById, UserInputError } from '../accounts/users.ts';
 import type { AppContext } from '../app-context.ts';
-import { formOf } from '../oauth/endpoints/authorize.ts';
+import { formOf } from './form.ts';
 import { errorPage } from './pages/error-page.ts';
 import { signupPage } from './pages/signup-page.ts';
 import { setPageHeaders } from './security-headers.ts';

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { findUserById } from '../../accounts/users.ts';
-import type { AppContext } from '../../app-context.ts';
+import type { OAuthDeps } from '../deps.ts';
 import { formatScopes } from '../scopes.ts';
 import { readTokenManagementRequest } from './token-management-request.ts';
 import { noStore, sendOAuthError } from './token-render.ts';
@@ -11,7 +10,7 @@ export const INTROSPECTION_PATH = '/oauth/v2/endpoints/introspect/';
  * RFC 7662 for the client the token was issued to; every other case (unknown, expired, revoked,
  * rotated, another client's) is `{"active": false}` and nothing more (§2.2).
  */
-export function registerIntrospectionEndpoint(app: FastifyInstance, ctx: AppContext): void {
+export function registerIntrospectionEndpoint(app: FastifyInstance, ctx: OAuthDeps): void {
   app.post(INTROSPECTION_PATH, async (request, reply) => {
     try {
       const { client, tokenHash: hash, hint } = await readTokenManagementRequest(ctx, request);
@@ -26,12 +25,12 @@ export function registerIntrospectionEndpoint(app: FastifyInstance, ctx: AppCont
         found.expiresAt > now &&
         (refresh === undefined || refresh.rotatedAt === null);
       if (!active) return noStore(reply).send({ active: false });
-      const user = await findUserById(ctx.db, found.userId);
+      const username = await ctx.resourceOwners.findUsername(found.userId);
       return noStore(reply).send({
         active: true,
         scope: formatScopes(found.scopes),
         client_id: found.clientId,
-        username: user?.email,
+        username,
         token_type: access ? 'Bearer' : 'refresh_token',
         exp: Math.floor(found.expiresAt / 1000),
         iat: Math.floor(found.createdAt / 1000),

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.ts';
+import type { OAuthDeps } from '../deps.ts';
 import { SCOPES } from '../scopes.ts';
-import { AUTHORIZATION_PATH } from './authorize.ts';
 import { INTROSPECTION_PATH } from './introspect.ts';
 import { REVOCATION_PATH } from './revoke.ts';
 import { TOKEN_PATH } from './token.ts';
 
+export const AUTHORIZATION_PATH = '/oauth/v2/endpoints/authorization/';
+
 /** RFC 8414 authorization server metadata; `issuer` is byte-equal to PARQEX_PUBLIC_URL. */
-export function registerMetadataEndpoint(app: FastifyInstance, ctx: AppContext): void {
+export function registerMetadataEndpoint(app: FastifyInstance, ctx: OAuthDeps): void {
   app.get('/.well-known/oauth-authorization-server', async (_request, reply) => {
     return reply
       .header('cache-control', 'public, max-age=300')

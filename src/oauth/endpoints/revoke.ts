@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.ts';
+import type { OAuthDeps } from '../deps.ts';
 import { readTokenManagementRequest } from './token-management-request.ts';
 import { noStore, sendOAuthError } from './token-render.ts';
 
@@ -9,7 +9,7 @@ export const REVOCATION_PATH = '/oauth/v2/endpoints/revoke/';
  * RFC 7009. A refresh token revokes its whole grant (§2.1); an access token only itself. Tokens of
  * other clients and unknown tokens are answered 200 alike, revealing nothing (§2.2).
  */
-export function registerRevocationEndpoint(app: FastifyInstance, ctx: AppContext): void {
+export function registerRevocationEndpoint(app: FastifyInstance, ctx: OAuthDeps): void {
   app.post(REVOCATION_PATH, async (request, reply) => {
     try {
       const { client, tokenHash: hash } = await readTokenManagementRequest(ctx, request);

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app-context.ts';
 import { sha256 } from '../../lib/crypto.ts';
 import { authenticateClient, readClientCredentials } from '../client-auth.ts';
 import { canonicalTokenRequest } from '../compat.ts';
+import type { OAuthDeps } from '../deps.ts';
 import { InvalidRequest } from '../errors.ts';
 import type { Client } from '../ports.ts';
 import { parameterSources } from './token.ts';
@@ -12,7 +12,7 @@ import { parameterSources } from './token.ts';
  * authenticated client and the `token` it asks about (as its hash), plus `token_type_hint`.
  */
 export async function readTokenManagementRequest(
-  ctx: AppContext,
+  ctx: OAuthDeps,
   request: FastifyRequest,
 ): Promise<{ client: Client; tokenHash: string; hint: string | undefined }> {
   const { params } = canonicalTokenRequest(parameterSources(request));

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app-context.ts';
 import { authenticateClient, readClientCredentials } from '../client-auth.ts';
 import { canonicalTokenRequest } from '../compat.ts';
+import type { OAuthDeps } from '../deps.ts';
 import { InvalidRequest, OAuthError, UnsupportedGrantType } from '../errors.ts';
 import { exchangeAuthorizationCode } from '../grants/authorization-code.ts';
 import { refreshTokens } from '../grants/refresh-token.ts';
@@ -24,7 +24,7 @@ export function parameterSources(request: FastifyRequest): URLSearchParams[] {
  * RFC 6749 §3.2 token endpoint at the documented path: the documented GET (Steps 3 and 5) and the
  * standard POST, `client_secret_basic` or `client_secret_post`.
  */
-export function registerTokenEndpoint(app: FastifyInstance, ctx: AppContext): void {
+export function registerTokenEndpoint(app: FastifyInstance, ctx: OAuthDeps): void {
   app.route({
     method: ['GET', 'POST'],
     url: TOKEN_PATH,
