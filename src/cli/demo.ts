@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
 import {
   DEMO_CLIENT,
   demoClientId,
@@ -6,8 +7,7 @@ import {
   JOHN,
   seedDemo,
   TESTING_ACCOUNTS,
-} from '../accounts/seed.ts';
-import { loadConfig } from '../config.ts';
+} from '../demo/seed.ts';
 import { openContext } from './context.ts';
 import { print, UsageError } from './output.ts';
 

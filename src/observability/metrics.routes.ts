@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../app-context.ts';
+import type { Config } from '../config.ts';
+import type { Metrics } from './metrics.ts';
 import {
   METRICS_OFF_WARNING,
   METRICS_UNAUTHORIZED_BODY,
@@ -15,7 +16,10 @@ import { type MetricsListener, startMetricsListener } from './metrics-listener.t
  * the separate metrics port, started with the app and closed with it. In a node:cluster worker the
  * primary serves that port and warns (see cluster-metrics.ts), not every worker.
  */
-export function registerMetricsRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerMetricsRoutes(
+  app: FastifyInstance,
+  ctx: { readonly metrics: Metrics; readonly config: Config },
+): void {
   const { metrics, config } = ctx;
   // Callback style, no promise: one Map lookup pair and a few additions per request.
   app.addHook('onResponse', (request, reply, done) => {

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { listVehicles } from '../accounts/users.ts';
-import type { AppContext } from '../app-context.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { storedScopes } from '../oauth/scopes.ts';
 import { type AuthorizedApplication, accountPage } from './pages/account-page.ts';
-import { setPageHeaders } from './security-headers.ts';
 import { signedIn, signedInForm } from './signed-in.ts';
+import type { WebDeps } from './web-deps.ts';
 import type { WebSessions } from './web-session.ts';
 
 /** The signed-in user's account page: profile, and the applications they authorized (revocable). */
-export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext, sessions: WebSessions): void {
+export function registerAccountRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
   app.get('/account', async (request, reply) => {
     const web = await signedIn(sessions, request, reply, '/account');
     if (!web) return reply;

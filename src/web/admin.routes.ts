@@ -19,11 +19,11 @@ import {
   type SimulatorChange,
 } from '../access/simulator-settings.ts';
 import { isEmailAddress, normalizeEmail } from '../accounts/users.ts';
-import type { AppContext } from '../app-context.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { adminDevicesPage, type DeviceNotice } from './pages/admin-devices-page.ts';
 import { type AccountDoor, adminSharingPage } from './pages/admin-sharing-page.ts';
-import { setPageHeaders } from './security-headers.ts';
 import { notFound, type SignedIn, signedIn, signedInForm } from './signed-in.ts';
+import type { WebDeps } from './web-deps.ts';
 import type { WebSessions } from './web-session.ts';
 
 /** What a change on the devices page did (codes in the address, words here). */
@@ -77,7 +77,7 @@ function accountDoors(devices: DeviceView[]): AccountDoor[] {
  * The Admin's pages: the account's controllers and doors (applications' access per door, the
  * simulator's state) and sharing (invitations, who has access, removal). Users get the 403 page.
  */
-export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext, sessions: WebSessions): void {
+export function registerAdminRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
   const devicesOf = (web: SignedIn) => listDevices(ctx.db, { accountId: web.user.accountId });
 
   /** The Admin's own door named by the form, with its controller; undefined for anyone else's. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { type AuthorizationStep, beginAuthorization, decideAuthorization } from '../oauth/authorization.ts';
 import type { OAuthDeps } from '../oauth/deps.ts';
 import { AUTHORIZATION_PATH } from '../oauth/endpoints/metadata.ts';
@@ -6,7 +7,6 @@ import { formOf } from './form.ts';
 import { consentPage } from './pages/consent-page.ts';
 import { errorPage } from './pages/error-page.ts';
 import { loginPage } from './pages/login-page.ts';
-import { setPageHeaders } from './security-headers.ts';
 import { isCsrfValid, type WebSessions } from './web-session.ts';
 
 const DECISION_PATH = '/oauth/v2/endpoints/authorization/decision';

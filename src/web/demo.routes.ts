@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { DEMO_CLIENT, demoClientId, demoRedirectUri } from '../accounts/seed.ts';
-import type { AppContext } from '../app-context.ts';
+import { DEMO_CLIENT, demoClientId, demoRedirectUri } from '../demo/seed.ts';
+import { html } from '../html/html.ts';
+import { layout } from '../html/layout.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { TOKEN_PATH } from '../oauth/endpoints/token.ts';
-import { html } from './html.ts';
-import { layout } from './layout.ts';
-import { setPageHeaders } from './security-headers.ts';
+import type { WebDeps } from './web-deps.ts';
 
 /**
  * Development only: the demo application's redirect target. It shows what the app received and the
  * documented token request to run next, so a newcomer can walk the flow by hand.
  */
-export function registerDemoRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerDemoRoutes(app: FastifyInstance, ctx: WebDeps): void {
   app.get('/demo/callback', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
     const clientId = demoClientId(ctx.publicUrl);

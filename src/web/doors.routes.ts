@@ -6,11 +6,11 @@ import { normalizeHexId } from '../access/ids.ts';
 import { DoorNotFound, type DoorState, type ToggleResult, toggleDoor } from '../access/toggle.ts';
 import { listVisibleDoors } from '../access/visible-doors.ts';
 import { cooldownMessage, TOGGLE_MESSAGES } from '../api/v1/toggle.routes.ts';
-import type { AppContext } from '../app-context.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { type DoorNotice, type DoorView, doorsPage } from './pages/doors-page.ts';
 import { errorPage } from './pages/error-page.ts';
-import { setPageHeaders } from './security-headers.ts';
 import { notFound, type SignedIn, signedIn, signedInForm } from './signed-in.ts';
+import type { WebDeps } from './web-deps.ts';
 import type { WebSessions } from './web-session.ts';
 
 type Outcome = ToggleResult['outcome'];
@@ -47,7 +47,7 @@ function noticeFor(view: DoorView, outcome: Outcome, state: DoorState, waitS: nu
 }
 
 /** My doors: open, close and rename (per person) the doors one owns or was given access to. */
-export function registerDoorsRoutes(app: FastifyInstance, ctx: AppContext, sessions: WebSessions): void {
+export function registerDoorsRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
   const render = async (
     reply: FastifyReply,
     web: SignedIn,

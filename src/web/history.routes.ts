@@ -9,11 +9,11 @@ import {
 import { normalizeHexId } from '../access/ids.ts';
 import { DoorNotFound } from '../access/toggle.ts';
 import { listVisibleDoors } from '../access/visible-doors.ts';
-import type { AppContext } from '../app-context.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { addDays, localDate } from '../lib/time.ts';
 import { type HistoryFilters, historyPage, type ShowOption } from './pages/history-page.ts';
-import { setPageHeaders } from './security-headers.ts';
 import { notFound, signedIn } from './signed-in.ts';
+import type { WebDeps } from './web-deps.ts';
 import type { WebSessions } from './web-session.ts';
 
 /** Events per page of the history page. */
@@ -34,7 +34,7 @@ function scopeOf(show: string): HistoryScope | undefined {
 }
 
 /** The access history (spec §5.5) for a signed-in person, through the same service as the API. */
-export function registerHistoryRoutes(app: FastifyInstance, ctx: AppContext, sessions: WebSessions): void {
+export function registerHistoryRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
   app.get('/history', async (request, reply) => {
     const web = await signedIn(sessions, request, reply, '/history');
     if (!web) return reply;

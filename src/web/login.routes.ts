@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { dummyPasswordHash, verifyPassword } from '../accounts/passwords.ts';
 import { findUserCredentials, normalizeEmail } from '../accounts/users.ts';
-import type { AppContext } from '../app-context.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { formOf } from './form.ts';
 import { errorPage } from './pages/error-page.ts';
 import { loginPage } from './pages/login-page.ts';
-import { setPageHeaders } from './security-headers.ts';
+import type { WebDeps } from './web-deps.ts';
 import { isCsrfValid, safeReturnPath, type WebSessions } from './web-session.ts';
 
 /** Sign in and out. Failed attempts are throttled per account and per client address. */
-export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext, sessions: WebSessions): void {
+export function registerLoginRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
   app.get('/login', async (request, reply) => {
     const web = await sessions.ensure(request, reply);
     const returnTo = safeReturnPath((request.query as Record<string, string | undefined>).return_to);

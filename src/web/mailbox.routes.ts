@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../app-context.ts';
+import { html, type SafeHtml } from '../html/html.ts';
+import { layout } from '../html/layout.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { listDevMailbox } from '../mail/dev-mailbox.ts';
-import { html, type SafeHtml } from './html.ts';
-import { layout } from './layout.ts';
-import { setPageHeaders } from './security-headers.ts';
+import type { WebDeps } from './web-deps.ts';
 
 const LINK = /(https?:\/\/[^\s<>"']+)/;
 
@@ -18,7 +18,7 @@ function withLinks(text: string): SafeHtml {
  * Development only: the mail ParqEx "sent" without `PARQEX_SMTP_URL`, newest first, so the
  * invitation flow can be followed by hand. Not registered in production.
  */
-export function registerMailboxRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerMailboxRoutes(app: FastifyInstance, ctx: WebDeps): void {
   if (ctx.config.env !== 'development') return;
   app.get('/dev/mailbox', async (_request, reply) => {
     const messages = await listDevMailbox(ctx.db);

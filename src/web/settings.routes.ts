@@ -3,11 +3,11 @@ import { normalizeHexId } from '../access/ids.ts';
 import { getSettings, SettingsInputError, updateSettings } from '../accounts/settings.ts';
 import { listVehicles } from '../accounts/users.ts';
 import { addVehicle, removeVehicle, type VEHICLE_LIMITS, VehicleInputError } from '../accounts/vehicles.ts';
-import type { AppContext } from '../app-context.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { isTimeZone } from '../lib/time.ts';
 import { ALERT_TONES, type SettingsErrors, settingsPage } from './pages/settings-page.ts';
-import { setPageHeaders } from './security-headers.ts';
 import { notFound, type SignedIn, signedIn, signedInForm } from './signed-in.ts';
+import type { WebDeps } from './web-deps.ts';
 import type { WebSessions } from './web-session.ts';
 
 /** What a `?saved=` after a change says (codes, so no text from the address reaches the page). */
@@ -20,11 +20,7 @@ const SAVED: Record<string, string> = {
 };
 
 /** Settings (time zone, alerts, keypad PIN) and vehicles, for every signed-in person. */
-export function registerSettingsPageRoutes(
-  app: FastifyInstance,
-  ctx: AppContext,
-  sessions: WebSessions,
-): void {
+export function registerSettingsPageRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
   const render = async (
     reply: FastifyReply,
     web: SignedIn,

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../accounts/users.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { formOf } from './form.ts';
 import { errorPage } from './pages/error-page.ts';
-import { setPageHeaders } from './security-headers.ts';
 import { isCsrfValid, type WebSession, type WebSessions } from './web-session.ts';
 
 /** A signed-in person's session (the account pages need one). */

@@ -6,11 +6,11 @@ import {
   inspectInvitation,
 } from '../access/invitations.ts';
 import { findUserById, UserInputError } from '../accounts/users.ts';
-import type { AppContext } from '../app-context.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { formOf } from './form.ts';
 import { errorPage } from './pages/error-page.ts';
 import { signupPage } from './pages/signup-page.ts';
-import { setPageHeaders } from './security-headers.ts';
+import type { WebDeps } from './web-deps.ts';
 import { isCsrfValid, type WebSessions } from './web-session.ts';
 
 /** Our tokens are 43 base64url characters; anything far from that shape is not looked up. */
@@ -58,7 +58,7 @@ function notUsable(reply: FastifyReply, status: Exclude<InvitationStatus, 'valid
  * The sign-up page an invitation email links to (spec §5.6): creates the invited person as a User of
  * the inviting account, grants the invited doors, signs them in.
  */
-export function registerSignupRoutes(app: FastifyInstance, ctx: AppContext, sessions: WebSessions): void {
+export function registerSignupRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
   app.get('/signup', async (request, reply) => {
     const token = (request.query as Record<string, unknown>).invitation;
     if (typeof token !== 'string' || !TOKEN.test(token)) return notUsable(reply, 'unknown');

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../app-context.ts';
+import { setPageHeaders } from '../html/security-headers.ts';
 import { formatLocal } from '../lib/time.ts';
 import { countDeliveries } from '../webhooks/delivery-admin.ts';
 import { errorPage } from './pages/error-page.ts';
 import { type StaffEndpointRow, staffWebhooksPage } from './pages/staff-webhooks-page.ts';
-import { setPageHeaders } from './security-headers.ts';
+import type { WebDeps } from './web-deps.ts';
 import type { WebSessions } from './web-session.ts';
 
 /**
  * Pages for ParqEx staff (the people named in PARQEX_STAFF_EMAILS, signed in with their ParqEx
  * account). Read-only for now: staff change things with the `parqex` command (spec §2).
  */
-export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext, sessions: WebSessions): void {
+export function registerStaffRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
   app.get('/staff/webhooks', async (request, reply) => {
     const web = await sessions.load(request);
     if (!web?.user) return reply.redirect('/login?return_to=%2Fstaff%2Fwebhooks', 303);

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createSession, deleteSession, findSession, type Session } from '../accounts/sessions.ts';
 import { findUserById, type User } from '../accounts/users.ts';
-import type { AppContext } from '../app-context.ts';
 import { safeEqual } from '../lib/crypto.ts';
+import type { WebDeps } from './web-deps.ts';
 
 export const SESSION_COOKIE = 'parqex_session';
 /** A visitor who has not signed in keeps a short session: just long enough to fill in a form. */
@@ -18,8 +18,8 @@ export interface WebSession {
  * server-side session. One place reads, creates, rotates and ends them.
  */
 export class WebSessions {
-  readonly #ctx: AppContext;
-  constructor(ctx: AppContext) {
+  readonly #ctx: WebDeps;
+  constructor(ctx: WebDeps) {
     this.#ctx = ctx;
   }
 

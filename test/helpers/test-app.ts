@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { DEMO_CLIENT, demoClientId, demoRedirectUri, seedDemo } from '../../src/accounts/seed.ts';
 import { buildApp } from '../../src/app.ts';
 import { type AppContext, createContext } from '../../src/app-context.ts';
 import { loadConfig } from '../../src/config.ts';
+import { DEMO_CLIENT, demoClientId, demoRedirectUri, seedDemo } from '../../src/demo/seed.ts';
 import { type Clock, systemClock } from '../../src/lib/clock.ts';
 import type { NewClient } from '../../src/oauth/client-registry.ts';
 import { Browser, formField } from './http.ts';

@@ -1,8 +1,8 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
+import { setPageHeaders } from '../../html/security-headers.ts';
 import { apiReferencePage } from '../../web/pages/api-reference-page.ts';
-import { setPageHeaders } from '../../web/security-headers.ts';
 import { publishedDocument, swaggerOptions } from './openapi-document.ts';
 
 /**

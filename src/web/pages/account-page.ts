@@ -1,7 +1,7 @@
 import type { User, Vehicle } from '../../accounts/users.ts';
+import { html } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 import { SCOPE_DESCRIPTIONS, type Scope } from '../../oauth/scopes.ts';
-import { html } from '../html.ts';
-import { layout } from '../layout.ts';
 
 export interface AuthorizedApplication {
   clientId: string;

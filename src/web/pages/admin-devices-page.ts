@@ -1,8 +1,8 @@
 import type { DeviceView, DoorView } from '../../access/simulator-settings.ts';
 import type { User } from '../../accounts/users.ts';
+import { html, type SafeHtml } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 import { formatLocal } from '../../lib/time.ts';
-import { html, type SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
 
 /** A message about one controller, shown in its card. */
 export interface DeviceNotice {

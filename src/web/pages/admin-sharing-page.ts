@@ -1,8 +1,8 @@
 import type { PendingInvitation, SharedAccess } from '../../access/invitations.ts';
 import type { User } from '../../accounts/users.ts';
+import { html, type SafeHtml } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 import { formatLocal } from '../../lib/time.ts';
-import { html, type SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
 import { adminTabs } from './admin-devices-page.ts';
 
 /** A door of the account, as the Admin names it on the sharing page. */

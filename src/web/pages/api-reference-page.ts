@@ -5,8 +5,8 @@ import {
   type OpenApiOperation,
 } from '../../api/openapi/openapi-document.ts';
 import { BEARER, CLIENT_BASIC, OAUTH } from '../../api/openapi/route-docs.ts';
-import { html, type SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
+import { html, type SafeHtml } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 
 type Schema = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
+import { html } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 import { SCOPE_DESCRIPTIONS, type Scope } from '../../oauth/scopes.ts';
-import { html } from '../html.ts';
-import { layout } from '../layout.ts';
 
 export function consentPage(input: {
   csrfToken: string;

@@ -1,9 +1,9 @@
 import { MAX_DOOR_NAME_LENGTH } from '../../access/door-names.ts';
 import type { VisibleDoor } from '../../access/visible-doors.ts';
 import type { User } from '../../accounts/users.ts';
+import { html, type SafeHtml } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 import { formatLocal } from '../../lib/time.ts';
-import { html, type SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
 
 /** A message about one door, shown in that door's card. */
 export interface DoorNotice {

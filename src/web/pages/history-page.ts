@@ -1,8 +1,8 @@
 import type { HistoryEvent } from '../../access/access-history.ts';
 import type { User } from '../../accounts/users.ts';
+import { html, type SafeHtml } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 import { formatLocal } from '../../lib/time.ts';
-import { html, type SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
 
 /** One choice of the "Show" menu: `all`, `mine`, `door:<id>` or `device:<id>`. */
 export interface ShowOption {

@@ -1,5 +1,5 @@
-import { html } from '../html.ts';
-import { layout } from '../layout.ts';
+import { html } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 
 export function loginPage(input: {
   csrfToken: string;

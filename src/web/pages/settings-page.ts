@@ -1,8 +1,8 @@
 import type { UserSettings } from '../../accounts/settings.ts';
 import type { User, Vehicle } from '../../accounts/users.ts';
 import { VEHICLE_LIMITS } from '../../accounts/vehicles.ts';
-import { html, type SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
+import { html, type SafeHtml } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 
 /** The door-open alert tones a person can pick (spec §5.2 `door_open_alert_notification_tone`). */
 export const ALERT_TONES: Record<string, string> = {

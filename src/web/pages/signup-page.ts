@@ -1,6 +1,6 @@
 import { MIN_PASSWORD_LENGTH } from '../../accounts/passwords.ts';
-import { html } from '../html.ts';
-import { layout } from '../layout.ts';
+import { html } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 
 /** The sign-up form of an invitation link: the address is the invited one and cannot be changed. */
 export function signupPage(input: {

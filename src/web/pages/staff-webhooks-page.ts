@@ -1,7 +1,7 @@
+import { html } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 import type { DeliveryCounts } from '../../webhooks/delivery-admin.ts';
 import type { WebhookEndpoint } from '../../webhooks/endpoints.ts';
-import { html } from '../html.ts';
-import { layout } from '../layout.ts';
 
 export interface StaffEndpointRow {
   endpoint: WebhookEndpoint;

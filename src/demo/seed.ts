@@ -1,9 +1,9 @@
 import { createDevice } from '../access/devices.ts';
+import { createUser } from '../accounts/users.ts';
 import { publicHost } from '../config.ts';
 import { hexId } from '../lib/crypto.ts';
 import type { ClientRegistry } from '../oauth/client-registry.ts';
 import type { Db } from '../storage/schema.ts';
-import { createUser } from './users.ts';
 
 /**
  * The testing accounts of running.md and the demo application. Created on an empty development
