@@ -80,7 +80,7 @@ export async function seedPerson(db: Db, now: number): Promise<BenchPerson> {
 /** A confidential third-party application, registered as staff would. */
 export async function seedClient(db: Db, now: number): Promise<BenchClient> {
   const redirectUri = 'https://bench.parqex.test/oauth/callback';
-  const registry = new ClientRegistry(db, new SqlOAuthStore(db), 'localhost');
+  const registry = new ClientRegistry(new SqlOAuthStore(db), 'localhost');
   const { client, clientSecret } = await registry.create(
     { name: 'ParqEx Bench', environment: 'production', redirectUris: [redirectUri] },
     now,

@@ -82,7 +82,7 @@ export function createContext(deps: {
   return {
     ...deps,
     store,
-    clients: new ClientRegistry(deps.db, store, publicHost(deps.config)),
+    clients: new ClientRegistry(store, publicHost(deps.config)),
     redis,
     throttle: redis ? new RedisLoginThrottle(redis, throttleSettings, sqlThrottle) : sqlThrottle,
     tokenBox: new SecretBox(deps.secretKey, 'refresh-successor'),

@@ -3,6 +3,7 @@ import { createUser } from '../accounts/users.ts';
 import { publicHost } from '../config.ts';
 import { hexId } from '../lib/crypto.ts';
 import type { ClientRegistry } from '../oauth/client-registry.ts';
+import { SqlOAuthStore } from '../oauth/sql-oauth-store.ts';
 import type { Db } from '../storage/schema.ts';
 
 /**
@@ -224,7 +225,7 @@ export async function seedDemo(
       },
       now,
       // The callback is this server's own page, whatever the scheme of PARQEX_PUBLIC_URL.
-      { db: trx, ownRedirectUris: true },
+      { store: new SqlOAuthStore(trx), ownRedirectUris: true },
     );
   });
 }

@@ -1,9 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { randomToken, sha256 } from '../lib/crypto.ts';
-import type { Db, DbOrTrx } from '../storage/schema.ts';
 import { checkRegistrableRedirectUri, RedirectUriRefused } from './checks/check-redirect-uri.ts';
-import type { Client, ClientEnvironment, GrantStore } from './ports.ts';
-import { toClient } from './sql-oauth-store.ts';
+import type { Client, ClientEnvironment, ClientRegistryStore } from './ports.ts';
 
 export const ENVIRONMENTS: readonly ClientEnvironment[] = ['development', 'certification', 'production'];
 
@@ -33,8 +31,8 @@ export interface NewClient {
 }
 
 export interface CreateOptions {
-  /** Write within this transaction (the demo seed commits the client with its people). */
-  db?: DbOrTrx;
+  /** Write through this store (the demo seed commits the client with its people in one transaction). */
+  store?: ClientRegistryStore;
   /**
    * The redirect URIs are this server's own pages (the development demo callback), exempt from the
    * https rule that protects third-party redirects. Never set from operator input.
@@ -67,12 +65,10 @@ function checkWebsite(url: string | undefined, label: string): void {
  * "A Note about Multiple Environments"). Secrets are shown once and stored as SHA-256 hashes.
  */
 export class ClientRegistry {
-  readonly #db: Db;
-  readonly #grants: GrantStore;
+  readonly #store: ClientRegistryStore;
   readonly #host: string;
-  constructor(db: Db, grants: GrantStore, host: string) {
-    this.#db = db;
-    this.#grants = grants;
+  constructor(store: ClientRegistryStore, host: string) {
+    this.#store = store;
     this.#host = host;
   }
 
@@ -81,7 +77,7 @@ export class ClientRegistry {
     now: number,
     options: CreateOptions = {},
   ): Promise<{ client: Client; clientSecret: string | null }> {
-    const db = options.db ?? this.#db;
+    const store = options.store ?? this.#store;
     const name = input.name.trim();
     if (!name) throw new ClientInputError('the application name is required');
     if (!ENVIRONMENTS.includes(input.environment)) {
@@ -100,41 +96,31 @@ export class ClientRegistry {
     const isPublic = input.isPublic ?? false;
     const clientSecret = isPublic ? null : (input.secret ?? randomToken());
     const id = input.id ?? newClientId(this.#host);
-    await db
-      .insertInto('clients')
-      .values({
-        id,
-        secret_hash: clientSecret === null ? null : sha256(clientSecret),
-        name,
-        environment: input.environment,
-        redirect_uris: JSON.stringify([...new Set(input.redirectUris)]),
-        website: input.website ?? null,
-        description: input.description ?? null,
-        contact_name: input.contactName ?? null,
-        contact_email: input.contactEmail ?? null,
-        is_public: isPublic ? 1 : 0,
-        is_internal: input.isInternal ? 1 : 0,
-        created_at: now,
-      })
-      .execute();
-    const row = await db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    return { client: toClient(row), clientSecret };
+    const client = await store.insertClient({
+      id,
+      secretHash: clientSecret === null ? null : sha256(clientSecret),
+      name,
+      environment: input.environment,
+      redirectUris: [...new Set(input.redirectUris)],
+      website: input.website ?? null,
+      description: input.description ?? null,
+      contactName: input.contactName ?? null,
+      contactEmail: input.contactEmail ?? null,
+      isPublic,
+      isInternal: input.isInternal ?? false,
+      createdAt: now,
+    });
+    return { client, clientSecret };
   }
 
-  async list(): Promise<Client[]> {
-    const rows = await this.#db
-      .selectFrom('clients')
-      .selectAll()
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
-    return rows.map(toClient);
+  list(): Promise<Client[]> {
+    return this.#store.listClients();
   }
 
   async get(id: string): Promise<Client> {
-    const row = await this.#db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new ClientNotFound(id);
-    return toClient(row);
+    const client = await this.#store.findClient(id);
+    if (!client) throw new ClientNotFound(id);
+    return client;
   }
 
   /** A new secret, shown once; the old one stops working at once. */
@@ -142,24 +128,15 @@ export class ClientRegistry {
     const client = await this.get(id);
     if (client.isPublic) throw new ClientInputError('a public client has no secret to rotate');
     const secret = randomToken();
-    await this.#db
-      .updateTable('clients')
-      .set({ secret_hash: sha256(secret), secret_rotated_at: now })
-      .where('id', '=', id)
-      .execute();
+    await this.#store.setClientSecret(id, sha256(secret), now);
     return secret;
   }
 
   /** Disables the client and revokes every grant and token it holds. */
   async disable(id: string, now: number): Promise<Client> {
     await this.get(id);
-    await this.#db
-      .updateTable('clients')
-      .set({ disabled_at: now })
-      .where('id', '=', id)
-      .where('disabled_at', 'is', null)
-      .execute();
-    await this.#grants.revokeClientGrants(id, now);
+    await this.#store.disableClient(id, now);
+    await this.#store.revokeClientGrants(id, now);
     return this.get(id);
   }
 }

@@ -100,6 +100,34 @@ export interface GrantStore {
   revokeClientGrants(clientId: string, now: number): Promise<void>;
 }
 
+/** A new registration, as the client registry has checked it (the secret already hashed). */
+export interface NewClientRecord {
+  id: string;
+  secretHash: string | null;
+  name: string;
+  environment: ClientEnvironment;
+  redirectUris: string[];
+  website: string | null;
+  description: string | null;
+  contactName: string | null;
+  contactEmail: string | null;
+  isPublic: boolean;
+  isInternal: boolean;
+  createdAt: number;
+}
+
+/** What staff's client registry writes and lists. */
+export interface ClientRegistryStore extends ClientStore, Pick<GrantStore, 'revokeClientGrants'> {
+  /** Stores a registration; a taken id fails on the primary key. */
+  insertClient(record: NewClientRecord): Promise<Client>;
+  /** Every registration, oldest first. */
+  listClients(): Promise<Client[]>;
+  /** Replaces the secret's hash; the old secret stops working at once. */
+  setClientSecret(id: string, secretHash: string, now: number): Promise<void>;
+  /** Marks the client disabled unless it already is (its first disabling time stays). */
+  disableClient(id: string, now: number): Promise<void>;
+}
+
 export interface CodeStore {
   saveCode(code: CodeRecord & { createdAt: number }): Promise<void>;
   /**
@@ -156,7 +184,7 @@ export interface AuthorizationRequestStore {
 
 /** Everything the authorization server stores, with a way to make several steps one transaction. */
 export interface OAuthStore
-  extends ClientStore,
+  extends ClientRegistryStore,
     GrantStore,
     CodeStore,
     TokenStore,

@@ -7,13 +7,14 @@ import type {
   CodeRecord,
   ConsumeCodeResult,
   IssuedTokenRecord,
+  NewClientRecord,
   OAuthStore,
   RefreshTokenRecord,
   RotateResult,
 } from './ports.ts';
 import { storedScopes } from './scopes.ts';
 
-export function toClient(row: Selectable<Database['clients']>): Client {
+function toClient(row: Selectable<Database['clients']>): Client {
   return {
     id: row.id,
     name: row.name,
@@ -73,6 +74,59 @@ export class SqlOAuthStore implements OAuthStore {
   async findClient(id: string): Promise<Client | undefined> {
     const row = await this.#db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toClient(row);
+  }
+
+  async insertClient(record: NewClientRecord): Promise<Client> {
+    await this.#db
+      .insertInto('clients')
+      .values({
+        id: record.id,
+        secret_hash: record.secretHash,
+        name: record.name,
+        environment: record.environment,
+        redirect_uris: JSON.stringify(record.redirectUris),
+        website: record.website,
+        description: record.description,
+        contact_name: record.contactName,
+        contact_email: record.contactEmail,
+        is_public: record.isPublic ? 1 : 0,
+        is_internal: record.isInternal ? 1 : 0,
+        created_at: record.createdAt,
+      })
+      .execute();
+    const row = await this.#db
+      .selectFrom('clients')
+      .selectAll()
+      .where('id', '=', record.id)
+      .executeTakeFirstOrThrow();
+    return toClient(row);
+  }
+
+  async listClients(): Promise<Client[]> {
+    const rows = await this.#db
+      .selectFrom('clients')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toClient);
+  }
+
+  async setClientSecret(id: string, secretHash: string, now: number): Promise<void> {
+    await this.#db
+      .updateTable('clients')
+      .set({ secret_hash: secretHash, secret_rotated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async disableClient(id: string, now: number): Promise<void> {
+    await this.#db
+      .updateTable('clients')
+      .set({ disabled_at: now })
+      .where('id', '=', id)
+      .where('disabled_at', 'is', null)
+      .execute();
   }
 
   async createGrant(grant: { id: string; userId: string; clientId: string; scopes: string[]; now: number }) {
