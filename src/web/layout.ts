@@ -16,8 +16,13 @@ export interface LayoutOptions {
   nav?: { role: 'admin' | 'user'; current?: NavItem };
   /** A wider page (tables, admin pages) on large screens; phones are unchanged. */
   wide?: boolean;
-  /** Reload the page after this many seconds (a door in motion), with no script. */
+  /**
+   * Reload the page after this many seconds (a door in motion) when scripting is off; a page with a
+   * script of its own updates itself instead (the refresh sits in `<noscript>`).
+   */
   refreshAfterS?: number;
+  /** Our own static scripts (`/assets/….js`), loaded deferred; the page's CSP must allow them. */
+  scripts?: readonly string[];
 }
 
 function navigation(nav: NonNullable<LayoutOptions['nav']>): SafeHtml {
@@ -38,7 +43,8 @@ export function layout(title: string, body: SafeHtml, options: LayoutOptions = {
 <title>${title} · ParqEx</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/parqex.css">
-${options.refreshAfterS === undefined ? '' : html`<meta http-equiv="refresh" content="${options.refreshAfterS}">`}
+${options.refreshAfterS === undefined ? '' : html`<noscript><meta http-equiv="refresh" content="${options.refreshAfterS}"></noscript>`}
+${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>
 <header class="brand"><span class="logo" aria-hidden="true">P</span> ParqEx</header>
