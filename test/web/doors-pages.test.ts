@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WEB_CHANNEL } from '../../src/access/access-events.ts';
+import { changeSimulatorSettings } from '../../src/access/simulator-settings.ts';
 import { ManualClock } from '../../src/lib/clock.ts';
 import { doorCard, doorIdByName, eventsOf, mainText } from '../helpers/account-pages.ts';
 import type { Browser } from '../helpers/http.ts';
@@ -401,6 +402,151 @@ describe('a door in motion on the doors page', () => {
       assert.equal(garageArrived.label, 'Open');
       assert.equal(garageArrived.isMoving, false);
       assert.equal(garageArrived.movingTo, null);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the doors page says why a toggle was refused, as the simulator is switched', () => {
+  test('offline, no sensor and not supported, each in plain words, on the page and to its script', async () => {
+    const app = await startTestApp({ env: INSTANT });
+    try {
+      const john = app.browser();
+      await app.signIn(john, JOHN);
+      const garageId = await doorIdByName(app, 'Garage');
+      const now = app.ctx.clock.now();
+      const cases: [Parameters<typeof changeSimulatorSettings>[2], string, RegExp][] = [
+        [{ isOnline: false }, 'offline', /Garage could not be reached: its controller is offline\./],
+        [
+          { isOnline: true, entityNumber: 1, hasSensor: false },
+          'no_sensor',
+          /Garage has no door sensor paired/,
+        ],
+        [
+          { entityNumber: 1, hasSensor: true, unsupported: 'open' },
+          'unsupported',
+          /Garage cannot be asked to open: its controller does not support that\./,
+        ],
+      ];
+      for (const [change, outcome, words] of cases) {
+        await changeSimulatorSettings(app.ctx.db, '30000c2a691dd625', change, now);
+        const page = await follow(john, await press(john, garageId, 'OPEN'));
+        const card = doorCard(page.text_, garageId)!;
+        assert.match(card, new RegExp(`<p class="error">${words.source}`), outcome);
+        assert.match(
+          card,
+          outcome === 'offline'
+            ? /<span class="badge warn">Controller offline<\/span>/
+            : /<span class="badge warn" hidden>Controller offline<\/span>/,
+        );
+        const token = formField(page.text_, 'csrf');
+        const json = await john.post(
+          '/doors/toggle',
+          { csrf: token, door_id: garageId, state: 'OPEN' },
+          { accept: 'application/json' },
+        );
+        const body = JSON.parse(json.text_);
+        assert.equal(body.outcome, outcome);
+        assert.equal(body.isError, true);
+        assert.match(body.message, words);
+        assert.equal(body.door.isOnline, outcome !== 'offline');
+      }
+      const web = (await eventsOf(app, garageId)).filter((e) => e.channel === WEB_CHANNEL);
+      assert.deepEqual(
+        web.map((e) => e.outcome),
+        ['offline', 'offline', 'no_sensor', 'no_sensor', 'unsupported', 'unsupported'],
+      );
+      assert.equal((await doorRow(app, garageId)).state, 'CLOSED');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the doors page’s state endpoint', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ env: INSTANT });
+  });
+  after(() => app.close());
+
+  test('needs a signed-in session, answers JSON never cached, and only to the same origin', async () => {
+    const visitor = await app.browser().get('/doors/state');
+    assert.equal(visitor.status, 401);
+    assert.equal(JSON.parse(visitor.text_).error, 'not_signed_in');
+    assert.doesNotMatch(visitor.text_, /Garage/);
+
+    const john = app.browser();
+    await app.signIn(john, JOHN);
+    const state = await john.get('/doors/state', { 'sec-fetch-site': 'same-origin' });
+    assert.equal(state.status, 200);
+    assert.match(state.headers.get('content-type') ?? '', /^application\/json/);
+    assert.equal(state.headers.get('cache-control'), 'no-store');
+    assert.equal(state.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(state.headers.get('access-control-allow-origin'), null);
+    const garageId = await doorIdByName(app, 'Garage');
+    const garage = JSON.parse(state.text_).doors.find((d: { id: string }) => d.id === garageId);
+    assert.equal(garage.label, 'Closed');
+
+    for (const site of ['cross-site', 'same-site', 'none']) {
+      const refused = await john.get('/doors/state', { 'sec-fetch-site': site });
+      assert.equal(refused.status, 403, site);
+      assert.doesNotMatch(refused.text_, /Garage|OPEN|CLOSED/);
+    }
+  });
+
+  test('the page allows its own script only: script-src and connect-src self, no inline script, no eval', async () => {
+    const john = app.browser();
+    await app.signIn(john, JOHN);
+    const page = await john.get('/doors');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'; script-src 'self'; connect-src 'self';/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(/<main>[\s\S]*<\/main>/.exec(page.text_)![0], /<script/);
+    // Every other page keeps no script at all.
+    const history = await john.get('/history');
+    assert.doesNotMatch(history.headers.get('content-security-policy') ?? '', /script-src/);
+
+    const script = await app.browser().get('/assets/doors.js');
+    assert.equal(script.status, 200);
+    assert.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.match(script.text_, /data-state-url/);
+  });
+});
+
+describe('the doors page’s flash', () => {
+  test('is for the session that posted the form, and only for a minute', async () => {
+    const clock = new ManualClock(Date.UTC(2025, 5, 1, 12));
+    const app = await startTestApp({ clock, env: INSTANT });
+    try {
+      const sessionOf = async (browser: Browser) =>
+        /parqex_session=([^;]*)/.exec((await app.signIn(browser, JOHN)).headers.get('set-cookie') ?? '')![1]!;
+      const john = app.browser();
+      const johns = await sessionOf(john);
+      const garageId = await doorIdByName(app, 'Garage');
+      const answer = await press(john, garageId, 'OPEN');
+      const flash = /parqex_flash=([^;]*)/.exec(answer.headers.get('set-cookie') ?? '')![1]!;
+      const withCookies = async (session: string) => {
+        const response = await fetch(`${app.baseUrl}/doors`, {
+          headers: { cookie: `parqex_session=${session}; parqex_flash=${flash}` },
+        });
+        assert.equal(response.status, 200);
+        return response.text();
+      };
+      // Another session of John's (another phone) given this cookie shows nothing; his own does.
+      assert.doesNotMatch(await withCookies(await sessionOf(app.browser())), /was asked to/);
+      assert.match(await withCookies(johns), /Done: Garage was asked to open\./);
+      await press(john, garageId, 'OPEN');
+      // Read a minute later, the flash is stale.
+      clock.advance(61_000);
+      const late = await john.get('/doors');
+      assert.doesNotMatch(late.text_, /was asked to/);
+      // Read in time, it shows.
+      await press(john, garageId, 'CLOSED');
+      clock.advance(59_000);
+      assert.match((await john.get('/doors')).text_, /Done: Garage was asked to close\./);
     } finally {
       await app.close();
     }
