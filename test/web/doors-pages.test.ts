@@ -369,7 +369,10 @@ describe('a door in motion on the doors page', () => {
       const moving = await follow(john, await press(john, garageId, 'OPEN'));
       assert.match(doorCard(moving.text_, garageId)!, /<span class="state moving">Opening…<\/span>/);
       // Without script the page reloads itself; with it, the script follows the door instead.
-      assert.match(moving.text_, /<noscript><meta http-equiv="refresh" content="3"><\/noscript>/);
+      assert.match(
+        moving.text_,
+        /<noscript><meta http-equiv="refresh" content="3; url=\/doors"><\/noscript>/,
+      );
       assert.match(moving.text_, /<script src="\/assets\/doors\.js" defer><\/script>/);
       // Both buttons wait while it moves; its Close button is now the prominent one.
       assert.match(doorCard(moving.text_, garageId)!, /<button type="submit" disabled>Close<\/button>/);

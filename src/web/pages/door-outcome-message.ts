@@ -31,7 +31,7 @@ export function doorOutcomeMessage(
       );
     case 'no_sensor':
       return error(
-        `${doorName} has no door sensor paired, so its controller will not move it. Nothing was changed. The owner needs to pair a sensor first.`,
+        `${doorName} has no door sensor paired, so its controller will not move it. Nothing was changed. Pair a door sensor with the controller (or ask the owner to), then try again.`,
       );
     case 'unsupported':
       return error(`${doorName} cannot be asked to ${verb}: its controller does not support that.`);

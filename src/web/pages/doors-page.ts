@@ -61,12 +61,12 @@ ${renameError ? html`<p class="error" role="alert">${renameError.message}</p>` :
 }
 
 /** While a door moves, the page reloads itself (without script) once it should have arrived. */
-function refreshAfterS(doors: DoorView[], now: number): number | undefined {
+function refreshAfter(doors: DoorView[], now: number): { afterS: number; to: string } | undefined {
   const arrivals = doors.flatMap(({ door }) =>
     door.moving_to !== null && door.arrives_at !== null ? [door.arrives_at] : [],
   );
   if (arrivals.length === 0) return undefined;
-  return Math.max(1, Math.ceil((Math.min(...arrivals) - now) / 1000));
+  return { afterS: Math.max(1, Math.ceil((Math.min(...arrivals) - now) / 1000)), to: '/doors' };
 }
 
 /**
@@ -91,7 +91,7 @@ ${
 }`,
     {
       nav: { role: input.user.role, current: 'doors' },
-      refreshAfterS: refreshAfterS(input.doors, input.now),
+      refresh: refreshAfter(input.doors, input.now),
       scripts: [DOORS_SCRIPT],
     },
   );
