@@ -42,6 +42,8 @@ import { registerStaffRoutes } from './web/staff.routes.ts';
 import { WebSessions } from './web/web-session.ts';
 
 const STYLESHEET = readFileSync(new URL('./web/assets/parqex.css', import.meta.url));
+/** The doors page's script: a static asset, so the pages' CSP needs no inline script or eval. */
+const DOORS_SCRIPT = readFileSync(new URL('./web/assets/doors.js', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 const inFlightOf = new WeakMap<FastifyInstance, InFlight>();
@@ -161,6 +163,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   app.get('/assets/parqex.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+  app.get('/assets/doors.js', async (_request, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .header('x-content-type-options', 'nosniff')
+      .send(DOORS_SCRIPT),
   );
   app.get('/', async (_request, reply) => reply.redirect('/account', 302));
 

@@ -16,8 +16,14 @@ export interface LayoutOptions {
   nav?: { role: 'admin' | 'user'; current?: NavItem };
   /** A wider page (tables, admin pages) on large screens; phones are unchanged. */
   wide?: boolean;
-  /** Reload the page after this many seconds (a door in motion), with no script. */
-  refreshAfterS?: number;
+  /**
+   * Load `to` again after `afterS` seconds (a door in motion) when scripting is off; a page with a
+   * script of its own updates itself instead (the refresh sits in `<noscript>`). `to` has no
+   * fragment: a refresh to the page's own URL with one (`/doors#door-…`) would only scroll.
+   */
+  refresh?: { afterS: number; to: string };
+  /** Our own static scripts (`/assets/….js`), loaded deferred; the page's CSP must allow them. */
+  scripts?: readonly string[];
 }
 
 function navigation(nav: NonNullable<LayoutOptions['nav']>): SafeHtml {
@@ -38,7 +44,8 @@ export function layout(title: string, body: SafeHtml, options: LayoutOptions = {
 <title>${title} · ParqEx</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/parqex.css">
-${options.refreshAfterS === undefined ? '' : html`<meta http-equiv="refresh" content="${options.refreshAfterS}">`}
+${options.refresh ? html`<noscript><meta http-equiv="refresh" content="${options.refresh.afterS}; url=${options.refresh.to}"></noscript>` : ''}
+${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>
 <header class="brand"><span class="logo" aria-hidden="true">P</span> ParqEx</header>

@@ -67,6 +67,9 @@ export const PHONE: BrowserContextOptions = {
   hasTouch: true,
 };
 
+/** A small phone: 375 × 667 CSS pixels (iPhone SE), touch, high density. */
+export const SMALL_PHONE: BrowserContextOptions = { ...PHONE, viewport: { width: 375, height: 667 } };
+
 /** Apple's and WCAG 2.5.5's minimum comfortable touch target. */
 export const MIN_TOUCH_PX = 44;
 
@@ -78,7 +81,8 @@ export async function assertFitsPhoneWidth(page: Page, what: string): Promise<vo
   const { scrollWidth, innerWidth } = (await page.evaluate(
     '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
   )) as { scrollWidth: number; innerWidth: number };
-  assert.equal(innerWidth, PHONE.viewport!.width, `${what}: the layout viewport is the phone's width`);
+  const width = page.viewportSize()?.width ?? PHONE.viewport!.width;
+  assert.equal(innerWidth, width, `${what}: the layout viewport is the phone's width`);
   assert.ok(scrollWidth <= innerWidth, `${what} scrolls sideways: ${scrollWidth}px wide in ${innerWidth}px`);
 }
 
@@ -107,4 +111,21 @@ export async function press(page: Page, button: Locator, action: string, how: 'c
       .trim();
     assert.fail(`POST ${action} answered ${response.status()}, not 303 — the page said: ${said}`);
   }
+}
+
+/**
+ * Presses a door's Open or Close button on the doors page with its script running: the form is
+ * posted in place (asking for JSON) and must answer 200; the page does not navigate.
+ */
+export async function pressInPlace(page: Page, button: Locator, how: 'click' | 'tap' = 'click') {
+  const url = page.url();
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/doors/toggle',
+  );
+  await (how === 'tap' ? button.tap() : button.click());
+  const response = await answered;
+  assert.equal(response.status(), 200, `the in-place toggle answered ${response.status()}`);
+  assert.match(response.headers()['content-type'] ?? '', /^application\/json/);
+  await response.finished();
+  assert.equal(page.url(), url, 'the page did not navigate');
 }

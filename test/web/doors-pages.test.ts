@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WEB_CHANNEL } from '../../src/access/access-events.ts';
-import { TOGGLE_MESSAGES } from '../../src/api/v1/toggle.routes.ts';
+import { changeSimulatorSettings } from '../../src/access/simulator-settings.ts';
 import { ManualClock } from '../../src/lib/clock.ts';
 import { doorCard, doorIdByName, eventsOf, mainText } from '../helpers/account-pages.ts';
 import type { Browser } from '../helpers/http.ts';
@@ -78,10 +78,8 @@ describe('the doors page', () => {
     const before = (await eventsOf(app, garageId)).length;
     const answer = await press(john, garageId, 'OPEN');
     assert.equal(answer.status, 303);
-    assert.equal(
-      answer.headers.get('location'),
-      `/doors?door=${garageId}&outcome=done&state=OPEN#door-${garageId}`,
-    );
+    // No outcome in the URL: a reload or a shared link never shows it again.
+    assert.equal(answer.headers.get('location'), `/doors#door-${garageId}`);
 
     const events = (await eventsOf(app, garageId)).slice(before);
     const web = events.filter((e) => e.channel === WEB_CHANNEL);
@@ -108,8 +106,13 @@ describe('the doors page', () => {
     const page = await follow(john, answer);
     assert.equal(page.status, 200);
     const card = doorCard(page.text_, garageId)!;
-    assert.match(card, /<p class="notice" role="status">Done: Garage was asked to open\.<\/p>/);
+    assert.match(card, /<div class="door-live" aria-live="polite">/);
+    assert.match(card, /<p class="notice">Done: Garage was asked to open\.<\/p>/);
     assert.match(card, /<span class="state open">Open<\/span>/);
+    // Shown once: the reload shows the door, not the notice.
+    const reloaded = await john.get('/doors');
+    assert.match(doorCard(reloaded.text_, garageId)!, /<span class="state open">Open<\/span>/);
+    assert.doesNotMatch(reloaded.text_, /was asked to|class="notice"/);
 
     // And closing it again.
     const closed = await follow(john, await press(john, garageId, 'CLOSED'));
@@ -117,15 +120,15 @@ describe('the doors page', () => {
     assert.equal((await doorRow(app, garageId)).state, 'CLOSED');
   });
 
-  test('the controller’s refusals show the API’s words and are in the history: offline 503, no sensor 428', async () => {
+  test('the controller’s refusals say why in plain words and are in the history: offline, no sensor', async () => {
     const backGate = await doorIdByName(app, 'Back Gate');
     const offline = await follow(owner, await press(owner, backGate, 'OPEN'));
     const card = doorCard(offline.text_, backGate)!;
-    assert.ok(
-      card.includes(`<p class="error" role="alert">${TOGGLE_MESSAGES.offline.replace("'", '&#39;')}</p>`),
+    assert.match(
       card,
+      /<p class="error">Back Gate could not be reached: its controller is offline\. Nothing was changed\./,
     );
-    assert.match(card, /Controller offline/);
+    assert.match(card, /<span class="badge warn">Controller offline<\/span>/);
     const [attempt] = await eventsOf(app, backGate);
     assert.equal(attempt?.channel, WEB_CHANNEL);
     assert.equal(attempt?.outcome, 'offline');
@@ -134,7 +137,7 @@ describe('the doors page', () => {
 
     const elevator = await doorIdByName(app, 'Elevator');
     const noSensor = await follow(owner, await press(owner, elevator, 'OPEN'));
-    assert.ok(doorCard(noSensor.text_, elevator)!.includes(TOGGLE_MESSAGES.no_sensor));
+    assert.match(doorCard(noSensor.text_, elevator)!, /Elevator has no door sensor paired/);
     assert.equal((await eventsOf(app, elevator))[0]?.outcome, 'no_sensor');
   });
 
@@ -146,7 +149,7 @@ describe('the doors page', () => {
       door_id: mainGate,
       name: '  Car   park ',
     });
-    assert.equal(renamed.headers.get('location'), `/doors?door=${mainGate}&renamed=1#door-${mainGate}`);
+    assert.equal(renamed.headers.get('location'), `/doors#door-${mainGate}`);
     const after = await follow(john, renamed);
     const card = doorCard(after.text_, mainGate)!;
     assert.match(mainText(card), /^[^<]*Car park Has Access/);
@@ -199,11 +202,10 @@ describe('the doors page', () => {
     const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>';
     await john.post('/doors/rename', { csrf: formField(page.text_, 'csrf'), door_id: garageId, name: evil });
     const after = await john.get('/doors');
-    assert.doesNotMatch(after.text_, /<script|<img/);
+    const main = /<main>[\s\S]*<\/main>/.exec(after.text_)![0];
+    assert.doesNotMatch(main, /<script|<img/);
     assert.ok(
-      after.text_.includes(
-        '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;',
-      ),
+      main.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;'),
     );
     await john.post('/doors/rename', { csrf: formField(page.text_, 'csrf'), door_id: garageId, name: '' });
   });
@@ -281,6 +283,16 @@ describe('the doors page', () => {
     const lobby = await doorIdByName(app, 'Lobby Door');
     const snooping = await john.get(`/doors?door=${lobby}&outcome=done&state=OPEN`);
     assert.doesNotMatch(snooping.text_, /Lobby Door|was asked to/);
+    // The page's state shows John his doors only: never another account's, never one not shared.
+    const state = await john.get('/doors/state', { accept: 'application/json' });
+    assert.equal(state.status, 200);
+    const ids = (JSON.parse(state.text_).doors as { id: string }[]).map((d) => d.id).sort();
+    assert.deepEqual(ids, [await doorIdByName(app, 'Main Gate'), await doorIdByName(app, 'Garage')].sort());
+    const theirState = JSON.parse((await production.get('/doors/state')).text_);
+    assert.deepEqual(
+      theirState.doors.map((d: { id: string }) => d.id),
+      [await doorIdByName(app, 'Main Gate')],
+    );
   });
 
   test('a door state other than OPEN or CLOSED is a bad request', async () => {
@@ -306,19 +318,32 @@ describe('the doors page keeps the API’s cooldown', () => {
       await press(john, garageId, 'OPEN');
       clock.advance(5_000);
       const answer = await press(john, garageId, 'CLOSED');
-      assert.equal(
-        answer.headers.get('location'),
-        `/doors?door=${garageId}&outcome=cooldown&state=CLOSED&wait=15#door-${garageId}`,
-      );
+      assert.equal(answer.headers.get('location'), `/doors#door-${garageId}`);
       const page = await follow(john, answer);
       assert.match(
         doorCard(page.text_, garageId)!,
-        /This door was just toggled\. Please wait 15 seconds before toggling it again\./,
+        /<p class="error">Garage was used a moment ago\. Please wait 15 s and try again\. Nothing was changed\.<\/p>/,
       );
+      // From the page's script (JSON): the same words and the wait.
+      clock.advance(5_000);
+      const token = formField((await john.get('/doors')).text_, 'csrf');
+      const json = await john.post(
+        '/doors/toggle',
+        { csrf: token, door_id: garageId, state: 'CLOSED' },
+        { accept: 'application/json' },
+      );
+      assert.equal(json.status, 200);
+      assert.equal(json.headers.get('set-cookie'), null, 'no flash for the script');
+      const body = JSON.parse(json.text_);
+      assert.equal(body.outcome, 'cooldown');
+      assert.equal(body.retryAfterS, 10);
+      assert.equal(body.isError, true);
+      assert.match(body.message, /Please wait 10 s/);
+      assert.equal(body.door.state, 'OPEN');
       const web = (await eventsOf(app, garageId)).filter((e) => e.channel === WEB_CHANNEL);
       assert.deepEqual(
         web.map((e) => e.outcome),
-        ['done', 'cooldown'],
+        ['done', 'cooldown', 'cooldown'],
       );
       assert.equal((await doorRow(app, garageId)).state, 'OPEN');
     } finally {
@@ -343,15 +368,188 @@ describe('a door in motion on the doors page', () => {
 
       const moving = await follow(john, await press(john, garageId, 'OPEN'));
       assert.match(doorCard(moving.text_, garageId)!, /<span class="state moving">Opening…<\/span>/);
-      assert.match(moving.text_, /<meta http-equiv="refresh" content="3">/);
-      // Its Close button is now the prominent one.
-      assert.match(doorCard(moving.text_, garageId)!, /<button type="submit">Close<\/button>/);
+      // Without script the page reloads itself; with it, the script follows the door instead.
+      assert.match(
+        moving.text_,
+        /<noscript><meta http-equiv="refresh" content="3; url=\/doors"><\/noscript>/,
+      );
+      assert.match(moving.text_, /<script src="\/assets\/doors\.js" defer><\/script>/);
+      // Both buttons wait while it moves; its Close button is now the prominent one.
+      assert.match(doorCard(moving.text_, garageId)!, /<button type="submit" disabled>Close<\/button>/);
+      assert.match(
+        doorCard(moving.text_, garageId)!,
+        /<button type="submit" class="secondary" disabled>Open<\/button>/,
+      );
+      const during = await john.get('/doors/state');
+      const garageMoving = JSON.parse(during.text_).doors.find((d: { id: string }) => d.id === garageId);
+      assert.deepEqual(
+        { ...garageMoving, lastUsed: undefined },
+        {
+          id: garageId,
+          state: 'CLOSED',
+          movingTo: 'OPEN',
+          isMoving: true,
+          label: 'Opening…',
+          isOnline: true,
+          lastUsed: undefined,
+        },
+      );
 
       clock.advance(3000);
       await app.ctx.simulator.deliverArrivals(clock.now());
       const arrived = await john.get('/doors');
       assert.match(doorCard(arrived.text_, garageId)!, /<span class="state open">Open<\/span>/);
-      assert.doesNotMatch(arrived.text_, /http-equiv="refresh"/);
+      assert.doesNotMatch(arrived.text_, /http-equiv="refresh"|disabled/);
+      const after = await john.get('/doors/state');
+      const garageArrived = JSON.parse(after.text_).doors.find((d: { id: string }) => d.id === garageId);
+      assert.equal(garageArrived.label, 'Open');
+      assert.equal(garageArrived.isMoving, false);
+      assert.equal(garageArrived.movingTo, null);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the doors page says why a toggle was refused, as the simulator is switched', () => {
+  test('offline, no sensor and not supported, each in plain words, on the page and to its script', async () => {
+    const app = await startTestApp({ env: INSTANT });
+    try {
+      const john = app.browser();
+      await app.signIn(john, JOHN);
+      const garageId = await doorIdByName(app, 'Garage');
+      const now = app.ctx.clock.now();
+      const cases: [Parameters<typeof changeSimulatorSettings>[2], string, RegExp][] = [
+        [{ isOnline: false }, 'offline', /Garage could not be reached: its controller is offline\./],
+        [
+          { isOnline: true, entityNumber: 1, hasSensor: false },
+          'no_sensor',
+          /Garage has no door sensor paired/,
+        ],
+        [
+          { entityNumber: 1, hasSensor: true, unsupported: 'open' },
+          'unsupported',
+          /Garage cannot be asked to open: its controller does not support that\./,
+        ],
+      ];
+      for (const [change, outcome, words] of cases) {
+        await changeSimulatorSettings(app.ctx.db, '30000c2a691dd625', change, now);
+        const page = await follow(john, await press(john, garageId, 'OPEN'));
+        const card = doorCard(page.text_, garageId)!;
+        assert.match(card, new RegExp(`<p class="error">${words.source}`), outcome);
+        assert.match(
+          card,
+          outcome === 'offline'
+            ? /<span class="badge warn">Controller offline<\/span>/
+            : /<span class="badge warn" hidden>Controller offline<\/span>/,
+        );
+        const token = formField(page.text_, 'csrf');
+        const json = await john.post(
+          '/doors/toggle',
+          { csrf: token, door_id: garageId, state: 'OPEN' },
+          { accept: 'application/json' },
+        );
+        const body = JSON.parse(json.text_);
+        assert.equal(body.outcome, outcome);
+        assert.equal(body.isError, true);
+        assert.match(body.message, words);
+        assert.equal(body.door.isOnline, outcome !== 'offline');
+      }
+      const web = (await eventsOf(app, garageId)).filter((e) => e.channel === WEB_CHANNEL);
+      assert.deepEqual(
+        web.map((e) => e.outcome),
+        ['offline', 'offline', 'no_sensor', 'no_sensor', 'unsupported', 'unsupported'],
+      );
+      assert.equal((await doorRow(app, garageId)).state, 'CLOSED');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the doors page’s state endpoint', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ env: INSTANT });
+  });
+  after(() => app.close());
+
+  test('needs a signed-in session, answers JSON never cached, and only to the same origin', async () => {
+    const visitor = await app.browser().get('/doors/state');
+    assert.equal(visitor.status, 401);
+    assert.equal(JSON.parse(visitor.text_).error, 'not_signed_in');
+    assert.doesNotMatch(visitor.text_, /Garage/);
+
+    const john = app.browser();
+    await app.signIn(john, JOHN);
+    const state = await john.get('/doors/state', { 'sec-fetch-site': 'same-origin' });
+    assert.equal(state.status, 200);
+    assert.match(state.headers.get('content-type') ?? '', /^application\/json/);
+    assert.equal(state.headers.get('cache-control'), 'no-store');
+    assert.equal(state.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(state.headers.get('access-control-allow-origin'), null);
+    const garageId = await doorIdByName(app, 'Garage');
+    const garage = JSON.parse(state.text_).doors.find((d: { id: string }) => d.id === garageId);
+    assert.equal(garage.label, 'Closed');
+
+    for (const site of ['cross-site', 'same-site', 'none']) {
+      const refused = await john.get('/doors/state', { 'sec-fetch-site': site });
+      assert.equal(refused.status, 403, site);
+      assert.doesNotMatch(refused.text_, /Garage|OPEN|CLOSED/);
+    }
+  });
+
+  test('the page allows its own script only: script-src and connect-src self, no inline script, no eval', async () => {
+    const john = app.browser();
+    await app.signIn(john, JOHN);
+    const page = await john.get('/doors');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'; script-src 'self'; connect-src 'self';/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(/<main>[\s\S]*<\/main>/.exec(page.text_)![0], /<script/);
+    // Every other page keeps no script at all.
+    const history = await john.get('/history');
+    assert.doesNotMatch(history.headers.get('content-security-policy') ?? '', /script-src/);
+
+    const script = await app.browser().get('/assets/doors.js');
+    assert.equal(script.status, 200);
+    assert.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.match(script.text_, /data-state-url/);
+  });
+});
+
+describe('the doors page’s flash', () => {
+  test('is for the session that posted the form, and only for a minute', async () => {
+    const clock = new ManualClock(Date.UTC(2025, 5, 1, 12));
+    const app = await startTestApp({ clock, env: INSTANT });
+    try {
+      const sessionOf = async (browser: Browser) =>
+        /parqex_session=([^;]*)/.exec((await app.signIn(browser, JOHN)).headers.get('set-cookie') ?? '')![1]!;
+      const john = app.browser();
+      const johns = await sessionOf(john);
+      const garageId = await doorIdByName(app, 'Garage');
+      const answer = await press(john, garageId, 'OPEN');
+      const flash = /parqex_flash=([^;]*)/.exec(answer.headers.get('set-cookie') ?? '')![1]!;
+      const withCookies = async (session: string) => {
+        const response = await fetch(`${app.baseUrl}/doors`, {
+          headers: { cookie: `parqex_session=${session}; parqex_flash=${flash}` },
+        });
+        assert.equal(response.status, 200);
+        return response.text();
+      };
+      // Another session of John's (another phone) given this cookie shows nothing; his own does.
+      assert.doesNotMatch(await withCookies(await sessionOf(app.browser())), /was asked to/);
+      assert.match(await withCookies(johns), /Done: Garage was asked to open\./);
+      await press(john, garageId, 'OPEN');
+      // Read a minute later, the flash is stale.
+      clock.advance(61_000);
+      const late = await john.get('/doors');
+      assert.doesNotMatch(late.text_, /was asked to/);
+      // Read in time, it shows.
+      await press(john, garageId, 'CLOSED');
+      clock.advance(59_000);
+      assert.match((await john.get('/doors')).text_, /Done: Garage was asked to close\./);
     } finally {
       await app.close();
     }

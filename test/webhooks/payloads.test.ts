@@ -168,7 +168,11 @@ describe('the documented door event, over https, signed', () => {
       door_id: doors.garage.id,
       state: 'CLOSED',
     });
-    assert.match(pressed.headers.get('location') ?? '', /outcome=done/);
+    assert.equal(pressed.status, 303);
+    assert.match(
+      (await browser.get(pressed.headers.get('location')!)).text_,
+      /Done: Garage was asked to close\./,
+    );
 
     const [request, ...more] = await deliveredSince(from);
     assert.ok(request);

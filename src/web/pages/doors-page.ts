@@ -3,7 +3,12 @@ import type { VisibleDoor } from '../../access/visible-doors.ts';
 import type { User } from '../../accounts/users.ts';
 import { html, type SafeHtml } from '../../html/html.ts';
 import { layout } from '../../html/layout.ts';
-import { formatLocal } from '../../lib/time.ts';
+import { type DoorLiveState, doorLiveState } from './door-live-state.ts';
+
+/** The script that keeps the cards live (`/assets/doors.js`); without it the forms work as they are. */
+export const DOORS_SCRIPT = '/assets/doors.js';
+/** The page's state as JSON, for that script. */
+export const DOORS_STATE_PATH = '/doors/state';
 
 /** A message about one door, shown in that door's card. */
 export interface DoorNotice {
@@ -17,31 +22,31 @@ export interface DoorView extends VisibleDoor {
   personalName: string | null;
 }
 
-function stateLabel(door: VisibleDoor['door']): SafeHtml {
-  if (door.moving_to !== null) {
-    return html`<span class="state moving">${door.moving_to === 'OPEN' ? 'Opening…' : 'Closing…'}</span>`;
-  }
-  return door.state === 'OPEN'
-    ? html`<span class="state open">Open</span>`
-    : html`<span class="state closed">Closed</span>`;
+function stateClass(live: DoorLiveState): string {
+  if (live.movingTo !== null) return 'moving';
+  return live.state === 'OPEN' ? 'open' : 'closed';
 }
 
 function doorCard(view: DoorView, input: Parameters<typeof doorsPage>[0]): SafeHtml {
   const { door, device } = view;
+  const live = doorLiveState(view, input.now, input.user.timeZone);
   const headingId = `door-${door.id}-name`;
   const notice = input.notice?.doorId === door.id ? input.notice : undefined;
   const renameError = input.renameError?.doorId === door.id ? input.renameError : undefined;
   // The button that changes the door's state stands out; the other one is still there (spec §5.4:
-  // asking an open door to open is accepted and changes nothing).
+  // asking an open door to open is accepted and changes nothing). Both wait while the door moves.
   const isHeadingOpen = (door.moving_to ?? door.state) === 'OPEN';
+  const disabled = live.isMoving ? html` disabled` : '';
   const hidden = html`<input type="hidden" name="csrf" value="${input.csrfToken}"><input type="hidden" name="door_id" value="${door.id}">`;
-  return html`<li class="card door" id="door-${door.id}" aria-labelledby="${headingId}">
+  return html`<li class="card door" id="door-${door.id}" aria-labelledby="${headingId}" data-door-id="${door.id}">
 <div class="door-head"><h2 id="${headingId}">${view.name}</h2><span class="badge">${view.relationship}</span></div>
-<p class="door-state">${stateLabel(door)}${device.is_online === 1 ? '' : html` <span class="badge warn">Controller offline</span>`}</p>
-${notice ? (notice.isError ? html`<p class="error" role="alert">${notice.message}</p>` : html`<p class="notice" role="status">${notice.message}</p>`) : ''}
+<div class="door-live" aria-live="polite">
+<p class="door-state"><span class="state ${stateClass(live)}">${live.label}</span> <span class="badge warn"${live.isOnline ? html` hidden` : ''}>Controller offline</span></p>
+${notice ? html`<p class="${notice.isError ? 'error' : 'notice'}">${notice.message}</p>` : ''}
+</div>
 <div class="door-actions">
-<form method="post" action="/doors/toggle">${hidden}<input type="hidden" name="state" value="OPEN"><button type="submit"${isHeadingOpen ? html` class="secondary"` : ''}>Open</button></form>
-<form method="post" action="/doors/toggle">${hidden}<input type="hidden" name="state" value="CLOSED"><button type="submit"${isHeadingOpen ? '' : html` class="secondary"`}>Close</button></form>
+<form method="post" action="/doors/toggle">${hidden}<input type="hidden" name="state" value="OPEN"><button type="submit"${isHeadingOpen ? html` class="secondary"` : ''}${disabled}>Open</button></form>
+<form method="post" action="/doors/toggle">${hidden}<input type="hidden" name="state" value="CLOSED"><button type="submit"${isHeadingOpen ? '' : html` class="secondary"`}${disabled}>Close</button></form>
 </div>
 <details${renameError ? html` open` : ''}><summary>Rename</summary>
 <form method="post" action="/doors/rename">${hidden}
@@ -51,20 +56,23 @@ ${renameError ? html`<p class="error" role="alert">${renameError.message}</p>` :
 <p class="muted">Only you see this name. Leave it empty to use the owner's name, “${door.name}”.</p>
 <div class="actions"><button type="submit" class="secondary">Save name</button></div>
 </form></details>
-<p class="muted">${door.last_toggled === null ? 'Never used' : html`Last used ${formatLocal(door.last_toggled, input.user.timeZone)}`} · controller ${device.blackbox_code}, door ${door.entity_number}</p>
+<p class="muted"><span class="last-used">${live.lastUsed}</span> · controller ${device.blackbox_code}, door ${door.entity_number}</p>
 </li>`;
 }
 
-/** While a door moves, the page reloads itself once it should have arrived (no script needed). */
-function refreshAfterS(doors: DoorView[], now: number): number | undefined {
+/** While a door moves, the page reloads itself (without script) once it should have arrived. */
+function refreshAfter(doors: DoorView[], now: number): { afterS: number; to: string } | undefined {
   const arrivals = doors.flatMap(({ door }) =>
     door.moving_to !== null && door.arrives_at !== null ? [door.arrives_at] : [],
   );
   if (arrivals.length === 0) return undefined;
-  return Math.max(1, Math.ceil((Math.min(...arrivals) - now) / 1000));
+  return { afterS: Math.max(1, Math.ceil((Math.min(...arrivals) - now) / 1000)), to: '/doors' };
 }
 
-/** The doors a signed-in person can open and close: theirs (Owner) and those shared with them. */
+/**
+ * The doors a signed-in person can open and close: theirs (Owner) and those shared with them. Plain
+ * forms (post, redirect, get); `DOORS_SCRIPT` makes them submit in place and follows doors in motion.
+ */
 export function doorsPage(input: {
   csrfToken: string;
   user: User;
@@ -79,11 +87,12 @@ export function doorsPage(input: {
 ${
   input.doors.length === 0
     ? html`<section class="card"><p class="muted">No door has been shared with you yet.</p></section>`
-    : html`<ul class="doors">${input.doors.map((d) => doorCard(d, input))}</ul>`
+    : html`<ul class="doors" data-state-url="${DOORS_STATE_PATH}">${input.doors.map((d) => doorCard(d, input))}</ul>`
 }`,
     {
       nav: { role: input.user.role, current: 'doors' },
-      refreshAfterS: refreshAfterS(input.doors, input.now),
+      refresh: refreshAfter(input.doors, input.now),
+      scripts: [DOORS_SCRIPT],
     },
   );
 }
