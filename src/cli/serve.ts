@@ -12,6 +12,7 @@ import { createDispatcher } from '../webhooks/start-dispatcher.ts';
 import { openContext } from './context.ts';
 import { UsageError } from './output.ts';
 import { withServerNodeFlags } from './server-node-flags.ts';
+import { watchParent } from './watch-parent.ts';
 
 export const SERVE_HELP = `parqex serve — migrate the database and serve ParqEx over HTTP
 
@@ -56,7 +57,8 @@ export async function serve(): Promise<void> {
   const { ctx, app, port } = server;
   await seedAndWarn(ctx, ctx.publicUrl, (line) => app.log.warn(line));
   server.startBackground();
-  onSignals((signal) => server.stop(signal).then(() => process.exit(0)));
+  const stop = onSignals((signal) => server.stop(signal).then(() => process.exit(0)));
+  watchParent(() => stop('parent exited'));
   announce(config, port, ctx.publicUrl);
 }
 
@@ -191,12 +193,13 @@ async function supervise(count: number): Promise<void> {
     nameLeader();
   });
 
-  onSignals(() => {
+  const stop = onSignals(() => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {});
     if (workers.length === 0) process.exit(0);
     for (const w of workers) w?.process.kill('SIGTERM');
   });
+  watchParent(() => stop('parent exited'));
 
   for (let i = 0; i < count; i++) fork();
 }
@@ -233,15 +236,17 @@ async function serveAsWorker(): Promise<void> {
 
 // --- shared -------------------------------------------------------------------------------------
 
-function onSignals(stop: (signal: string) => void): void {
+/** Stops once on SIGTERM or SIGINT; returns the same once-only stop for other reasons to stop. */
+function onSignals(stop: (reason: string) => void): (reason: string) => void {
   let stopping = false;
-  const once = (signal: string) => {
+  const once = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    stop(signal);
+    stop(reason);
   };
   process.on('SIGTERM', () => once('SIGTERM'));
   process.on('SIGINT', () => once('SIGINT'));
+  return once;
 }
 
 function announce(config: Config, port: number, publicUrl: string): void {
