@@ -15,7 +15,7 @@ import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import type { WebhookEndpoint } from '../webhooks/endpoints.ts';
 import { EVENT_FAMILIES } from '../webhooks/payloads.ts';
 import { openContext } from './context.ts';
-import { print, UsageError } from './output.ts';
+import { print, table, UsageError } from './output.ts';
 
 export const WEBHOOKS_HELP = `parqex webhooks — send an application's events to its receiver (spec §6)
 
@@ -250,12 +250,16 @@ export async function webhooksCommand(argv: string[]): Promise<void> {
         print(json, endpoints.map(describe), () =>
           endpoints.length === 0
             ? 'no webhook endpoints'
-            : endpoints
-                .map(
-                  (e) =>
-                    `${e.id}  ${e.disabledAt === null ? 'enabled ' : 'disabled'}  ${e.clientId}  ${e.url}  [${e.families.join(',')}]`,
-                )
-                .join('\n'),
+            : table(
+                ['ENDPOINT_ID', 'STATUS', 'CLIENT_ID', 'URL', 'EVENTS'],
+                endpoints.map((e) => [
+                  e.id,
+                  e.disabledAt === null ? 'enabled' : 'disabled',
+                  e.clientId,
+                  e.url,
+                  e.families.join(','),
+                ]),
+              ),
         );
         break;
       }
