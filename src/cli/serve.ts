@@ -31,7 +31,13 @@ Metrics: /metrics (Prometheus), protected by PARQEX_METRICS_TOKEN or served on P
 Reads PORT, HOST, PARQEX_ENV, PARQEX_PUBLIC_URL, PARQEX_DATABASE_URL and the other settings of the README.
 On an empty development database it creates the testing accounts and the demo application.
 Prints "ParqEx listening on <url>" once listening (with --workers: once every worker listens).
-SIGTERM or SIGINT: stop accepting, finish in-flight requests, close the database, exit 0.`;
+Output: in development, plain lines for people (the line above, the demo) beside the JSON log
+lines, and warnings on stderr. With PARQEX_ENV=production stdout carries JSON lines only: the
+notices are log lines ({"msg":"ParqEx listening on <url>","url":"<url>",…}), warnings too.
+A PARQEX_… variable that is no setting is a warning naming the closest one; the server starts.
+SIGTERM or SIGINT: stop accepting, finish in-flight requests, close the database, exit 0.
+Started by npm (npm start execs node, so npm's SIGTERM reaches the server): when npm goes away
+without passing a signal on (SIGKILL), the server notices and stops the same way.`;
 
 const MAX_WORKERS = 64;
 const DRAIN_TIMEOUT_MS = 10_000;
