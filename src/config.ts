@@ -1,3 +1,5 @@
+import { editDistance } from './lib/edit-distance.ts';
+
 /**
  * Configuration: the environment variables of ../shared/spec/running.md turned into one frozen object.
  * Every default is set here and documented in the README's configuration table.
@@ -126,48 +128,85 @@ function publicUrl(raw: string, env: Environment): string {
   return raw.replace(/\/+$/, '');
 }
 
-export function loadConfig(env: Env = process.env): Config {
-  const known = new Set([
-    'PORT',
-    'HOST',
-    'PARQEX_ENV',
-    'PARQEX_PUBLIC_URL',
-    'PARQEX_DATABASE_URL',
-    'PARQEX_SECRET_KEY',
-    'PARQEX_TOGGLE_COOLDOWN_S',
-    'PARQEX_LOG_LEVEL',
-    'PARQEX_ACCESS_TOKEN_TTL_S',
-    'PARQEX_CODE_TTL_S',
-    'PARQEX_REFRESH_TOKEN_IDLE_TTL_S',
-    'PARQEX_REFRESH_GRACE_S',
-    'PARQEX_CONSENT_TTL_S',
-    'PARQEX_SESSION_TTL_S',
-    'PARQEX_TOKEN_GET',
-    'PARQEX_LOGIN_MAX_FAILURES',
-    'PARQEX_LOGIN_MAX_FAILURES_PER_IP',
-    'PARQEX_LOGIN_WINDOW_S',
-    'PARQEX_TRUST_PROXY',
-    'PARQEX_DB_POOL_SIZE',
-    'PARQEX_SIMULATOR_TRAVEL_MS',
-    'PARQEX_SMTP_URL',
-    'PARQEX_MAIL_FROM',
-    'PARQEX_WEBHOOK_DISPATCHER',
-    'PARQEX_STAFF_EMAILS',
-    'PARQEX_CACHE_TTL_MS',
-    'PARQEX_REDIS_URL',
-    'PARQEX_REDIS_PREFIX',
-    'PARQEX_METRICS_TOKEN',
-    'PARQEX_METRICS_PORT',
-    'PARQEX_METRICS_HOST',
-    // read by the test suite and CI, not by the server
-    'PARQEX_TEST_DATABASE_URL',
-    'PARQEX_TEST_REDIS_URL',
-  ]);
-  for (const name of Object.keys(env)) {
-    if (name.startsWith('PARQEX_') && !known.has(name))
-      throw new ConfigError(`${name} is not a ParqEx setting`);
-  }
+/** Every setting ParqEx reads (README, Configuration). Add a new one here and to the README. */
+const KNOWN_SETTINGS: readonly string[] = [
+  'PORT',
+  'HOST',
+  'PARQEX_ENV',
+  'PARQEX_PUBLIC_URL',
+  'PARQEX_DATABASE_URL',
+  'PARQEX_SECRET_KEY',
+  'PARQEX_TOGGLE_COOLDOWN_S',
+  'PARQEX_LOG_LEVEL',
+  'PARQEX_ACCESS_TOKEN_TTL_S',
+  'PARQEX_CODE_TTL_S',
+  'PARQEX_REFRESH_TOKEN_IDLE_TTL_S',
+  'PARQEX_REFRESH_GRACE_S',
+  'PARQEX_CONSENT_TTL_S',
+  'PARQEX_SESSION_TTL_S',
+  'PARQEX_TOKEN_GET',
+  'PARQEX_LOGIN_MAX_FAILURES',
+  'PARQEX_LOGIN_MAX_FAILURES_PER_IP',
+  'PARQEX_LOGIN_WINDOW_S',
+  'PARQEX_TRUST_PROXY',
+  'PARQEX_DB_POOL_SIZE',
+  'PARQEX_SIMULATOR_TRAVEL_MS',
+  'PARQEX_SMTP_URL',
+  'PARQEX_MAIL_FROM',
+  'PARQEX_WEBHOOK_DISPATCHER',
+  'PARQEX_STAFF_EMAILS',
+  'PARQEX_CACHE_TTL_MS',
+  'PARQEX_REDIS_URL',
+  'PARQEX_REDIS_PREFIX',
+  'PARQEX_METRICS_TOKEN',
+  'PARQEX_METRICS_PORT',
+  'PARQEX_METRICS_HOST',
+];
 
+/** Read by the test suite and CI, not by the server: known, never warned about. */
+const TEST_SETTINGS_PREFIX = 'PARQEX_TEST_';
+
+/**
+ * One warning line per variable in the environment that looks like a ParqEx setting but is none
+ * (a name starting `PARQEX_`, any case), naming the closest real one when there is one near enough
+ * (edit distance, neighbour swaps counted once): `unknown variable PARQEX_TOGGLE_COOLDOWN — did you
+ * mean \`PARQEX_TOGGLE_COOLDOWN_S\`? (PARQEX_TOGGLE_COOLDOWN is ignored)`. A warning, not a
+ * refusal: the process starts, and the setting that was meant keeps its default. `PARQEX_TEST_*` variables belong to the test suite.
+ */
+export function unknownSettingWarnings(env: Env = process.env): string[] {
+  const lines: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    const upper = name.toUpperCase();
+    if (
+      !upper.startsWith('PARQEX_') ||
+      KNOWN_SETTINGS.includes(name) ||
+      upper.startsWith(TEST_SETTINGS_PREFIX)
+    )
+      continue;
+    const closest = closestSetting(upper);
+    lines.push(
+      closest
+        ? `unknown variable ${name} — did you mean \`${closest}\`? (${name} is ignored)`
+        : `unknown variable ${name}: not a ParqEx setting, ignored (see the README, Configuration)`,
+    );
+  }
+  return lines;
+}
+
+/** The known setting nearest to `name`, when it is near enough to be the one meant. */
+function closestSetting(name: string): string | undefined {
+  const rest = name.slice('PARQEX_'.length);
+  let best: { setting: string; distance: number } | undefined;
+  for (const setting of KNOWN_SETTINGS) {
+    const distance = editDistance(rest, setting.replace(/^PARQEX_/, ''));
+    if (!best || distance < best.distance) best = { setting, distance };
+  }
+  // Near enough: a third of the name's letters at most (one for short names), so PARQEX_FOO is no
+  // misspelt PARQEX_ENV.
+  return best && best.distance <= Math.max(1, Math.floor(rest.length / 3)) ? best.setting : undefined;
+}
+
+export function loadConfig(env: Env = process.env): Config {
   const envName = env.PARQEX_ENV?.trim() || 'development';
   if (envName !== 'development' && envName !== 'production') {
     throw new ConfigError(`PARQEX_ENV must be development or production, got ${JSON.stringify(envName)}`);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../oauth/client-registry.ts';
 import type { Client, ClientEnvironment } from '../oauth/ports.ts';
 import { openContext } from './context.ts';
-import { print, UsageError } from './output.ts';
+import { print, table, UsageError } from './output.ts';
 
 export const CLIENTS_HELP = `parqex clients — manage registered applications (one registration per environment)
 
@@ -137,12 +137,10 @@ export async function clientsCommand(argv: string[]): Promise<void> {
         print(json, clients.map(describe), () =>
           clients.length === 0
             ? 'no applications registered'
-            : clients
-                .map(
-                  (c) =>
-                    `${c.id}  ${c.environment.padEnd(13)} ${c.disabledAt ? 'disabled' : 'enabled '}  ${c.name}`,
-                )
-                .join('\n'),
+            : table(
+                ['CLIENT_ID', 'ENVIRONMENT', 'STATUS', 'NAME'],
+                clients.map((c) => [c.id, c.environment, c.disabledAt ? 'disabled' : 'enabled', c.name]),
+              ),
         );
         break;
       }

@@ -14,7 +14,10 @@ import { print, UsageError } from './output.ts';
 export const DEMO_HELP = `parqex demo — (re)create the testing accounts and the demo application
 
 Removes and recreates production@parqex.com, test@parqex.com and john.doe@parqex.com (with
-their accounts) and the demo application. Refused when PARQEX_ENV=production. Takes --json.`;
+their accounts, controllers and history) and the demo application. The demo application's
+webhook endpoints are deleted with it, with their deliveries (register a receiver again with
+parqex webhooks create); other applications' endpoints are kept. Refused when PARQEX_ENV=production.
+Takes --json.`;
 
 export async function demoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
@@ -23,7 +26,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   if (config.env === 'production') throw new UsageError('demo data is refused when PARQEX_ENV=production');
   const { ctx, close } = await openContext(config);
   try {
-    await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
+    const { deletedWebhookEndpoints } = await seedDemo(ctx.db, ctx.clients, ctx.publicUrl, ctx.clock.now());
     const result = {
       accounts: [
         ...TESTING_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })),
@@ -32,6 +35,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       client_id: demoClientId(ctx.publicUrl),
       client_secret: DEMO_CLIENT.secret,
       redirect_uri: demoRedirectUri(ctx.publicUrl),
+      deleted_webhook_endpoints: deletedWebhookEndpoints,
     };
     print(values.json ?? false, result, () =>
       [
@@ -39,6 +43,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
         ...result.accounts.map((a) => `  ${a.email} / ${a.password}`),
         `demo application: client_id ${result.client_id}, client_secret ${result.client_secret}`,
         `  redirect_uri ${result.redirect_uri}`,
+        ...(deletedWebhookEndpoints.length > 0
+          ? [`deleted the demo application's webhook endpoints: ${deletedWebhookEndpoints.join(', ')}`]
+          : []),
       ].join('\n'),
     );
   } finally {

@@ -9,7 +9,7 @@ import {
   type SimulatorChange,
 } from '../access/simulator-settings.ts';
 import { openContext } from './context.ts';
-import { print, UsageError } from './output.ts';
+import { print, table, UsageError } from './output.ts';
 
 export const DEVICES_HELP = `parqex devices — register controllers ("blackboxes") and drive the simulated ones
 
@@ -206,12 +206,16 @@ export async function devicesCommand(argv: string[]): Promise<void> {
         print(json, devices.map(describe), () =>
           devices.length === 0
             ? 'no controllers registered'
-            : devices
-                .map(
-                  (d) =>
-                    `${d.id}  ${d.blackboxCode}  ${(d.isOnline ? 'online' : 'offline').padEnd(7)}  ${String(d.doors.length).padStart(3)} door${d.doors.length === 1 ? ' ' : 's'}  ${d.accountId} (${d.accountName})`,
-                )
-                .join('\n'),
+            : table(
+                ['DEVICE_ID', 'BLACKBOX_CODE', 'STATUS', 'DOORS', 'ACCOUNT'],
+                devices.map((d) => [
+                  d.id,
+                  d.blackboxCode,
+                  d.isOnline ? 'online' : 'offline',
+                  `${d.doors.length} door${d.doors.length === 1 ? '' : 's'}`,
+                  `${d.accountId} (${d.accountName})`,
+                ]),
+              ),
         );
       } finally {
         await close();

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError } from '../config.ts';
+import { readFileSync } from 'node:fs';
+import { ConfigError, unknownSettingWarnings } from '../config.ts';
 import { UsageError } from './output.ts';
 
 const HELP = `parqex — the ParqEx server and its operator's tools
@@ -15,9 +16,23 @@ Commands:
   devices …             register controllers and drive the simulated ones (parqex devices --help)
   webhooks …            register receivers of an application's events, see deliveries (parqex webhooks --help)
   worker                send webhooks without the HTTP server (parqex worker --help)
+  --version, -v         print the version of ParqEx (package.json) and exit
 
 Every command reads the environment of the README (PARQEX_DATABASE_URL, …), has --help,
-and --json prints one JSON document on stdout. Errors go to stderr with a non-zero exit.`;
+and --json prints one JSON document on stdout. Errors go to stderr with a non-zero exit.
+A variable named PARQEX_… that is no setting (a misspelling) is named on stderr as a warning,
+with the closest real one (serve and worker log it instead).`;
+
+/** Commands that report unknown variables in their own log (JSON lines in production). */
+const LOGS_ITS_OWN_WARNINGS = new Set(['serve', 'worker']);
+
+/** The version of package.json, beside src/. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 interface Command {
   help: string;
@@ -81,6 +96,10 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) throw new UsageError(`unknown command: ${name} (see parqex --help)`);
   const command = await load();
@@ -90,6 +109,8 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${command.help}\n`);
     return;
   }
+  if (!LOGS_ITS_OWN_WARNINGS.has(name))
+    for (const line of unknownSettingWarnings()) process.stderr.write(`parqex: warning: ${line}\n`);
   await command.run(rest);
 }
 

@@ -5,13 +5,15 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, handlersDrained } from '../app.ts';
 import type { AppContext } from '../app-context.ts';
 import { startBackgroundWork } from '../background.ts';
-import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig, unknownSettingWarnings } from '../config.ts';
 import { demoClientId, demoRedirectUri, seedIfEmpty } from '../demo/seed.ts';
 import { joinClusterMetrics, serveClusterMetrics } from '../observability/cluster-metrics.ts';
 import { createDispatcher } from '../webhooks/start-dispatcher.ts';
 import { openContext } from './context.ts';
 import { UsageError } from './output.ts';
 import { withServerNodeFlags } from './server-node-flags.ts';
+import { type StartUpNotices, startUpNotices } from './start-up-notices.ts';
+import { watchParent } from './watch-parent.ts';
 
 export const SERVE_HELP = `parqex serve — migrate the database and serve ParqEx over HTTP
 
@@ -29,7 +31,13 @@ Metrics: /metrics (Prometheus), protected by PARQEX_METRICS_TOKEN or served on P
 Reads PORT, HOST, PARQEX_ENV, PARQEX_PUBLIC_URL, PARQEX_DATABASE_URL and the other settings of the README.
 On an empty development database it creates the testing accounts and the demo application.
 Prints "ParqEx listening on <url>" once listening (with --workers: once every worker listens).
-SIGTERM or SIGINT: stop accepting, finish in-flight requests, close the database, exit 0.`;
+Output: in development, plain lines for people (the line above, the demo) beside the JSON log
+lines, and warnings on stderr. With PARQEX_ENV=production stdout carries JSON lines only: the
+notices are log lines ({"msg":"ParqEx listening on <url>","url":"<url>",…}), warnings too.
+A PARQEX_… variable that is no setting is a warning naming the closest one; the server starts.
+SIGTERM or SIGINT: stop accepting, finish in-flight requests, close the database, exit 0.
+Started by npm (npm start execs node, so npm's SIGTERM reaches the server): when npm goes away
+without passing a signal on (SIGKILL), the server notices and stops the same way.`;
 
 const MAX_WORKERS = 64;
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -52,12 +60,15 @@ function parseWorkers(text: string): number {
 /** One process: migrate, seed, listen, background work and the webhook dispatcher. */
 export async function serve(): Promise<void> {
   const config = loadConfig();
+  const notices = startUpNotices(config);
+  for (const line of unknownSettingWarnings()) notices.warn(line);
   const server = await startServer(config);
-  const { ctx, app, port } = server;
-  await seedAndWarn(ctx, ctx.publicUrl, (line) => app.log.warn(line));
+  const { ctx, port } = server;
+  await seedAndWarn(ctx, ctx.publicUrl, notices);
   server.startBackground();
-  onSignals((signal) => server.stop(signal).then(() => process.exit(0)));
-  announce(config, port, ctx.publicUrl);
+  const stop = onSignals((signal) => server.stop(signal).then(() => process.exit(0)));
+  watchParent(() => stop('parent exited'));
+  announce(config, port, ctx.publicUrl, notices);
 }
 
 interface RunningServer {
@@ -128,12 +139,14 @@ const RESTART_DELAY_MS = 1_000;
  */
 async function supervise(count: number): Promise<void> {
   const config = loadConfig();
+  const notices = startUpNotices(config);
+  for (const line of unknownSettingWarnings()) notices.warn(line);
   // Migrate (and generate the development secret key) once, before any worker opens the database;
   // kept open to seed once every worker listens (the demo client needs the real port).
   const prepared = await openContext(config);
   cluster.setupPrimary({ execArgv: withServerNodeFlags(process.execArgv) });
   // Metrics summed over the workers: on PARQEX_METRICS_PORT here, or asked for by a worker's /metrics.
-  const clusterMetrics = await serveClusterMetrics({ config });
+  const clusterMetrics = await serveClusterMetrics({ config, warn: notices.warn });
 
   let stopping = false;
   let announced = false;
@@ -167,7 +180,7 @@ async function supervise(count: number): Promise<void> {
       nameLeader();
       if (!announced && listening.size === count) {
         announced = true;
-        void afterAllListening(prepared, port, count)
+        void afterAllListening(prepared, port, count, notices)
           .catch((error: unknown) => {
             process.stderr.write(`parqex: ${(error as Error).message}\n`);
           })
@@ -184,31 +197,37 @@ async function supervise(count: number): Promise<void> {
         void clusterMetrics.close().finally(() => process.exit(process.exitCode ?? 0));
       return;
     }
-    process.stderr.write(
-      `parqex: worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another\n`,
-    );
+    notices.warn(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
     setTimeout(fork, RESTART_DELAY_MS).unref();
     nameLeader();
   });
 
-  onSignals(() => {
+  const stop = onSignals(() => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {});
     if (workers.length === 0) process.exit(0);
     for (const w of workers) w?.process.kill('SIGTERM');
   });
+  watchParent(() => stop('parent exited'));
 
   for (let i = 0; i < count; i++) fork();
 }
 
 /** Seeds an empty development database (its demo client needs the real port) and announces. */
-async function afterAllListening({ ctx }: { ctx: AppContext }, port: number, count: number): Promise<void> {
+async function afterAllListening(
+  { ctx }: { ctx: AppContext },
+  port: number,
+  count: number,
+  notices: StartUpNotices,
+): Promise<void> {
   const { config } = ctx;
   const publicUrl = config.publicUrlIsDefault ? `http://localhost:${port}` : config.publicUrl;
   ctx.publicUrl = publicUrl;
-  await seedAndWarn(ctx, publicUrl, (line) => process.stderr.write(`parqex: ${line}\n`));
-  process.stdout.write(`Workers: ${count} processes (node:cluster), pid of the primary ${process.pid}\n`);
-  announce(config, port, publicUrl);
+  await seedAndWarn(ctx, publicUrl, notices);
+  notices.info(`Workers: ${count} processes (node:cluster), pid of the primary ${process.pid}`, {
+    workers: count,
+  });
+  announce(config, port, publicUrl, notices);
 }
 
 /** A worker of `serve --workers N`: serves HTTP; runs the background work only when named leader. */
@@ -233,34 +252,38 @@ async function serveAsWorker(): Promise<void> {
 
 // --- shared -------------------------------------------------------------------------------------
 
-function onSignals(stop: (signal: string) => void): void {
+/** Stops once on SIGTERM or SIGINT; returns the same once-only stop for other reasons to stop. */
+function onSignals(stop: (reason: string) => void): (reason: string) => void {
   let stopping = false;
-  const once = (signal: string) => {
+  const once = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    stop(signal);
+    stop(reason);
   };
   process.on('SIGTERM', () => once('SIGTERM'));
   process.on('SIGINT', () => once('SIGINT'));
+  return once;
 }
 
-function announce(config: Config, port: number, publicUrl: string): void {
+function announce(config: Config, port: number, publicUrl: string, notices: StartUpNotices): void {
   const bound = config.host.includes(':') ? `[${config.host}]` : config.host;
-  process.stdout.write(`ParqEx listening on http://${bound}:${port}\n`);
-  if (publicUrl !== `http://${bound}:${port}`) process.stdout.write(`Public URL (issuer): ${publicUrl}\n`);
+  const url = `http://${bound}:${port}`;
+  notices.info(`ParqEx listening on ${url}`, { url });
+  if (publicUrl !== url) notices.info(`Public URL (issuer): ${publicUrl}`, { publicUrl });
 }
 
 /**
  * Once per start, whether one process or a primary and its workers: an empty development database
  * gets the testing accounts (and says how to try them); production without SMTP says mail stays put.
  */
-async function seedAndWarn(ctx: AppContext, publicUrl: string, warn: (line: string) => void): Promise<void> {
+async function seedAndWarn(ctx: AppContext, publicUrl: string, notices: StartUpNotices): Promise<void> {
   const { config } = ctx;
+  // Development only (production refuses demo data): plain lines for a person trying ParqEx.
   if (config.env === 'development' && (await seedIfEmpty(ctx.db, ctx.clients, publicUrl, ctx.clock.now()))) {
     printDemo(publicUrl);
   }
   if (config.env === 'production' && !config.smtpUrl) {
-    warn('PARQEX_SMTP_URL is not set: invitation mail is kept in the database, not delivered');
+    notices.warn('PARQEX_SMTP_URL is not set: invitation mail is kept in the database, not delivered');
   }
 }
 

@@ -15,7 +15,7 @@ import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import type { WebhookEndpoint } from '../webhooks/endpoints.ts';
 import { EVENT_FAMILIES } from '../webhooks/payloads.ts';
 import { openContext } from './context.ts';
-import { print, UsageError } from './output.ts';
+import { print, table, UsageError } from './output.ts';
 
 export const WEBHOOKS_HELP = `parqex webhooks — send an application's events to its receiver (spec §6)
 
@@ -27,6 +27,8 @@ export const WEBHOOKS_HELP = `parqex webhooks — send an application's events t
   parqex webhooks show ID                        one endpoint: status, failures, delivery counts
   parqex webhooks disable ID [--reason TEXT]     stop sending (pending deliveries wait)
   parqex webhooks enable ID                      send again
+  parqex webhooks delete ID                      delete the endpoint for good, with its deliveries and
+                                                 their attempts (use disable to keep them)
   parqex webhooks rotate-secret ID               a new signing secret, shown once; used from now on
   parqex webhooks deliveries ID [--limit N]      recent deliveries (newest first, 20 by default)
                                                  with each attempt's time, status code and latency
@@ -48,6 +50,7 @@ const OPTIONS = {
   show: COMMON,
   disable: { ...COMMON, reason: { type: 'string' } },
   enable: COMMON,
+  delete: COMMON,
   'rotate-secret': COMMON,
   deliveries: { ...COMMON, limit: { type: 'string' } },
   resend: { ...COMMON, endpoint: { type: 'string' }, since: { type: 'string' } },
@@ -247,12 +250,16 @@ export async function webhooksCommand(argv: string[]): Promise<void> {
         print(json, endpoints.map(describe), () =>
           endpoints.length === 0
             ? 'no webhook endpoints'
-            : endpoints
-                .map(
-                  (e) =>
-                    `${e.id}  ${e.disabledAt === null ? 'enabled ' : 'disabled'}  ${e.clientId}  ${e.url}  [${e.families.join(',')}]`,
-                )
-                .join('\n'),
+            : table(
+                ['ENDPOINT_ID', 'STATUS', 'CLIENT_ID', 'URL', 'EVENTS'],
+                endpoints.map((e) => [
+                  e.id,
+                  e.disabledAt === null ? 'enabled' : 'disabled',
+                  e.clientId,
+                  e.url,
+                  e.families.join(','),
+                ]),
+              ),
         );
         break;
       }
@@ -270,6 +277,21 @@ export async function webhooksCommand(argv: string[]): Promise<void> {
       case 'enable': {
         const endpoint = await ctx.webhooks.enable(id!);
         print(json, describe(endpoint), () => `enabled ${endpoint.id}`);
+        break;
+      }
+      case 'delete': {
+        const { endpoint, deliveries } = await ctx.webhooks.delete(id!, now);
+        print(
+          json,
+          {
+            endpoint_id: endpoint.id,
+            client_id: endpoint.clientId,
+            deleted: true,
+            deliveries_deleted: deliveries,
+          },
+          () =>
+            `deleted ${endpoint.id} (${endpoint.url}) with its ${deliveries} deliver${deliveries === 1 ? 'y' : 'ies'}`,
+        );
         break;
       }
       case 'rotate-secret': {

@@ -102,16 +102,18 @@ export async function seedIfEmpty(
 
 /**
  * (Re)creates the testing accounts and the demo application: existing ones (matched by email and
- * client id) are removed first, with everything they own.
+ * client id) are removed first, with everything they own — the demo application's webhook
+ * endpoints too, with their deliveries. Returns the ids of the webhook endpoints it deleted.
  */
 export async function seedDemo(
   db: Db,
   clients: ClientRegistry,
   publicUrl: string,
   now: number,
-): Promise<void> {
+): Promise<{ deletedWebhookEndpoints: string[] }> {
   const emails = [...TESTING_ACCOUNTS.map((a) => a.email), JOHN.email];
   const clientId = demoClientId(publicUrl);
+  let deletedWebhookEndpoints: string[] = [];
   await db.transaction().execute(async (trx) => {
     // The testing accounts go whole: everyone in them, with what they authorized.
     const found = await trx.selectFrom('users').select('account_id').where('email', 'in', emails).execute();
@@ -156,6 +158,16 @@ export async function seedDemo(
       await trx.deleteFrom('users').where('id', 'in', userIds).execute();
       await trx.deleteFrom('accounts').where('id', 'in', accountIds).execute();
     }
+    // The demo application's webhook endpoints go with it (their deliveries and attempts cascade):
+    // a reset leaves no receiver of the old accounts' events. `parqex demo` says how many.
+    const webhookEndpoints = await trx
+      .selectFrom('webhook_endpoints')
+      .select('id')
+      .where('client_id', '=', clientId)
+      .orderBy('id')
+      .execute();
+    await trx.deleteFrom('webhook_endpoints').where('client_id', '=', clientId).execute();
+    deletedWebhookEndpoints = webhookEndpoints.map((e) => e.id);
     await trx.deleteFrom('clients').where('id', '=', clientId).execute();
 
     const accounts = new Map<string, string>();
@@ -228,4 +240,5 @@ export async function seedDemo(
       { store: new SqlOAuthStore(trx), ownRedirectUris: true },
     );
   });
+  return { deletedWebhookEndpoints };
 }

@@ -98,7 +98,7 @@ describe('startOfLocalDay', () => {
 
 describe('calendar dates', () => {
   test('isCalendarDate accepts real YYYY-MM-DD dates only', () => {
-    for (const good of ['2026-03-08', '2024-02-29', '1000-01-01', '9999-12-31'])
+    for (const good of ['2026-03-08', '2024-02-29', '1000-01-01', '0099-01-01', '9999-12-31'])
       assert.ok(isCalendarDate(good), good);
     for (const bad of [
       '2026-02-29',
@@ -106,7 +106,7 @@ describe('calendar dates', () => {
       '2026-00-10',
       '2026-04-31',
       '2026-3-8',
-      '0099-01-01',
+      '0000-01-01',
       'TODAY',
       '',
     ])
@@ -182,5 +182,79 @@ describe('formatLocal through the per-hour offset cache', () => {
           assert.fail(`${zone} ${new Date(t).toISOString()}: expected ${expected}`);
       }
     }
+  });
+});
+
+describe('the extreme dates a query may name (issue 9 §4.1)', () => {
+  test('isCalendarDate accepts years 0001 to 9999 and nothing beyond', () => {
+    for (const good of ['0001-01-01', '0004-02-29', '0099-12-31', '0999-12-31', '9999-12-31'])
+      assert.ok(isCalendarDate(good), good);
+    for (const bad of ['0000-01-01', '0099-02-29', '10000-01-01', '+010000-01-01', '-0001-01-01'])
+      assert.equal(isCalendarDate(bad), false, bad);
+  });
+
+  test('addDays never writes an expanded ISO year, and reads years 0–99 as themselves', () => {
+    assert.equal(addDays('9999-12-31', 1), '10000-01-01');
+    assert.equal(addDays('10000-01-01', -1), '9999-12-31');
+    assert.equal(addDays('0001-01-01', -1), '0000-12-31');
+    assert.equal(addDays('0099-03-01', -1), '0099-02-28');
+    assert.equal(addDays('0004-02-28', 1), '0004-02-29');
+  });
+
+  test('the first and the last day begin where the zone says, at both ends of the offsets', () => {
+    const lastEnd = Date.parse('+010000-01-01T00:00:00Z');
+    assert.equal(startOfLocalDay('10000-01-01', 'UTC'), lastEnd);
+    assert.equal(startOfLocalDay('10000-01-01', 'Etc/GMT-14'), lastEnd - 14 * HOUR);
+    assert.equal(startOfLocalDay('10000-01-01', 'Etc/GMT+12'), lastEnd + 12 * HOUR);
+    assert.equal(startOfLocalDay('10000-01-01', 'Pacific/Kiritimati'), lastEnd - 14 * HOUR);
+    assert.equal(startOfLocalDay('0001-01-01', 'UTC'), utc('0001-01-01T00:00:00Z'));
+    assert.equal(startOfLocalDay('0001-01-01', 'Etc/GMT-14'), utc('0000-12-31T10:00:00Z'));
+    assert.equal(startOfLocalDay('0001-01-01', 'Etc/GMT+12'), utc('0001-01-01T12:00:00Z'));
+    // New York kept its local mean time then, 4:56:02 behind Greenwich.
+    assert.equal(startOfLocalDay('0001-01-01', 'America/New_York'), utc('0001-01-01T04:56:02Z'));
+  });
+
+  test('formatLocal writes four-digit years at the edges, never +010000', () => {
+    assert.equal(formatLocal(utc('0001-01-01T00:00:00Z'), 'UTC'), '0001-01-01 00:00:00');
+    assert.equal(formatLocal(utc('0001-01-01T00:00:00Z'), 'Etc/GMT-14'), '0001-01-01 14:00:00');
+    assert.equal(formatLocal(utc('0999-06-01T12:00:00Z'), 'Asia/Kathmandu'), '0999-06-01 17:41:16');
+    assert.equal(formatLocal(utc('9999-12-31T23:59:59Z'), 'Etc/GMT+12'), '9999-12-31 11:59:59');
+    assert.equal(formatLocal(utc('9999-12-31T23:59:59Z'), 'Etc/GMT-14'), '10000-01-01 13:59:59');
+    assert.equal(localDate(utc('9999-12-31T23:59:59Z'), 'Pacific/Kiritimati'), '10000-01-01');
+    assert.equal(localDate(utc('0000-12-31T12:00:00Z'), 'Etc/GMT+12'), '0000-12-31');
+  });
+
+  test('property: any day of years 1–9999 in any zone begins at an instant of that date, before the next day', () => {
+    const zones = [
+      'UTC',
+      'Etc/GMT-14',
+      'Etc/GMT+12',
+      'Pacific/Kiritimati',
+      'Pacific/Pago_Pago',
+      'Pacific/Apia',
+      'America/New_York',
+      'America/St_Johns',
+      'Asia/Kathmandu',
+      'Australia/Lord_Howe',
+    ];
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.constantFrom(...zones),
+        (day, zone) => {
+          const date = day.toISOString().slice(0, 10);
+          const start = startOfLocalDay(date, zone);
+          assert.equal(localDate(start, zone), date);
+          assert.ok(localDate(start - 1000, zone) < date);
+          const next = startOfLocalDay(addDays(date, 1), zone);
+          assert.ok(next > start);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -133,7 +133,9 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: WebDeps, sessions
     const state = form.get('state');
     if (!doorId) return notFound(reply, 'Door');
     if (state !== 'OPEN' && state !== 'CLOSED') {
-      return setPageHeaders(reply).code(400).send(errorPage('Bad request', 'Malformed Request: a door can only be asked to OPEN or CLOSE.'));
+      return setPageHeaders(reply)
+        .code(400)
+        .send(errorPage('Bad request', 'Malformed Request: a door can only be asked to OPEN or CLOSE.'));
     }
     const now = ctx.clock.now();
     let result: ToggleResult;

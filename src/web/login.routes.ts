@@ -5,14 +5,16 @@ import { setPageHeaders } from '../html/security-headers.ts';
 import { formOf } from './form.ts';
 import { errorPage } from './pages/error-page.ts';
 import { loginPage } from './pages/login-page.ts';
+import { safeReturnPath } from './safe-return-path.ts';
 import type { WebDeps } from './web-deps.ts';
-import { isCsrfValid, safeReturnPath, type WebSessions } from './web-session.ts';
+import { isCsrfValid, type WebSessions } from './web-session.ts';
 
 /** Sign in and out. Failed attempts are throttled per account and per client address. */
 export function registerLoginRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
   app.get('/login', async (request, reply) => {
     const web = await sessions.ensure(request, reply);
-    const returnTo = safeReturnPath((request.query as Record<string, string | undefined>).return_to);
+    // Checked before anything else: a `Location` that cannot be sent fails after the session changed.
+    const returnTo = safeReturnPath((request.query as Record<string, unknown>).return_to);
     if (web.user) return reply.redirect(returnTo, 303);
     return setPageHeaders(reply).send(loginPage({ csrfToken: web.session.csrfToken, returnTo }));
   });
@@ -20,7 +22,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: WebDeps, sessions
   app.post('/login', async (request, reply) => {
     const form = formOf(request);
     const web = await sessions.load(request);
-    const returnTo = safeReturnPath(form.get('return_to'));
+    // Checked before the sign-in: never half a sign-in (session switched, then no answer).
+    const returnTo = safeReturnPath(oneValue(form.getAll('return_to')));
     if (!isCsrfValid(request, web?.session, form.get('csrf'))) {
       return setPageHeaders(reply)
         .code(403)
@@ -62,4 +65,9 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: WebDeps, sessions
     }
     return reply.redirect('/login', 303);
   });
+}
+
+/** The one value of a field given once; repeated or missing gives undefined. */
+function oneValue(values: string[]): string | undefined {
+  return values.length === 1 ? values[0] : undefined;
 }

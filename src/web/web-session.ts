@@ -91,9 +91,3 @@ export function isCsrfValid(
   if (origin === undefined || origin === 'null') return true;
   return origin === `${request.protocol}://${request.host}`;
 }
-
-/** Only same-site paths: `/…` but not `//host` or `/\host` (no open redirect through login). */
-export function safeReturnPath(value: string | null | undefined, fallback = '/account'): string {
-  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  return value;
-}

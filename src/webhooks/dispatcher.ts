@@ -147,7 +147,9 @@ export class WebhookDispatcher {
         'c.environment',
       ])
       .where('e.id', '=', delivery.endpoint_id)
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    // Deleted (`parqex webhooks delete`) after this batch was claimed: its deliveries went with it.
+    if (!endpoint) return;
     if (endpoint.disabled_at !== null) {
       // Disabled after this batch was claimed (an earlier delivery of it got 410, say): send nothing
       // more, and hand the delivery back untouched to wait for the endpoint to be enabled again.
@@ -249,6 +251,13 @@ export class WebhookDispatcher {
     let outcome: DeliveryOutcome | undefined;
     let disabled: 'gone' | 'failing' | undefined;
     await this.#deps.db.transaction().execute(async (trx) => {
+      // The endpoint was deleted while this was sent: its deliveries, and so this attempt, are gone.
+      const still = await trx
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('id', '=', delivery.id)
+        .executeTakeFirst();
+      if (!still) return;
       await trx
         .insertInto('webhook_attempts')
         .values({

@@ -141,6 +141,33 @@ export class WebhookEndpoints {
     return this.get(id);
   }
 
+  /**
+   * Deletes the endpoint for good, with its deliveries and their attempts (the foreign keys
+   * cascade): nothing more is sent to it, and `resend` cannot reach what it had. It is disabled
+   * first, in its own statement, so events fanned out from now on skip it while it goes. Returns
+   * the endpoint as it was and how many deliveries went with it.
+   */
+  async delete(id: string, now: number): Promise<{ endpoint: WebhookEndpoint; deliveries: number }> {
+    const endpoint = await this.get(id);
+    await this.#db
+      .updateTable('webhook_endpoints')
+      .set({ disabled_at: now, disabled_reason: 'deleted' })
+      .where('id', '=', id)
+      .where('disabled_at', 'is', null)
+      .execute();
+    const deliveries = await this.#db.transaction().execute(async (trx) => {
+      const { count } = await trx
+        .selectFrom('webhook_deliveries')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+        .where('endpoint_id', '=', id)
+        .executeTakeFirstOrThrow();
+      const deleted = await trx.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+      if (deleted.numDeletedRows === 0n) throw new WebhookEndpointNotFound(id);
+      return Number(count);
+    });
+    return { endpoint, deliveries };
+  }
+
   /** A new signing secret, shown once; deliveries are signed with it from now on. */
   async rotateSecret(id: string): Promise<string> {
     await this.get(id);

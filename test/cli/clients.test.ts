@@ -194,7 +194,8 @@ describe('parqex clients list, show, rotate-secret, disable', () => {
   test('list shows every application, oldest first; --json gives the same as show --json', async () => {
     const listed = await box.run(['clients', 'list']);
     assert.equal(listed.code, 0, listed.stderr);
-    const lines = listed.stdout.trimEnd().split('\n');
+    const [header, ...lines] = listed.stdout.trimEnd().split('\n');
+    assert.match(header!, /^CLIENT_ID\s+ENVIRONMENT\s+STATUS\s+NAME$/);
     assert.equal(lines.length, 2);
     assert.match(lines[0]!, new RegExp(`^${first.client_id}\\s+production\\s+enabled\\s+Gate Opener$`));
     assert.match(

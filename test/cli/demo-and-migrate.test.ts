@@ -81,6 +81,7 @@ describe('parqex demo', { concurrency: true }, () => {
         client_id: DEMO_CLIENT_ID,
         client_secret: 'parqex-demo-secret',
         redirect_uri: 'http://localhost:8080/demo/callback',
+        deleted_webhook_endpoints: [],
       });
       const people = await testingPeople(box);
       assert.deepEqual(

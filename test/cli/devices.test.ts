@@ -249,7 +249,8 @@ describe('parqex devices list and show', { concurrency: true }, () => {
   test('list shows every controller, oldest first; --account one account’s', async () => {
     const listed = await box.run(['devices', 'list']);
     assert.equal(listed.code, 0, listed.stderr);
-    const lines = listed.stdout.trimEnd().split('\n');
+    const [header, ...lines] = listed.stdout.trimEnd().split('\n');
+    assert.match(header!, /^DEVICE_ID\s+BLACKBOX_CODE\s+STATUS\s+DOORS\s+ACCOUNT$/);
     assert.equal(lines.length, 2);
     assert.match(
       lines[0]!,

@@ -22,7 +22,7 @@ export interface Finished {
 }
 
 /** This process's environment without any ParqEx setting (nor the test runner's), plus `env`. */
-function childEnv(env: Env): NodeJS.ProcessEnv {
+export function childEnv(env: Env): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (name.startsWith('PARQEX_') || name === 'PORT' || name === 'HOST' || name === 'NODE_TEST_CONTEXT')

@@ -313,9 +313,10 @@ describe('parqex webhooks', { concurrency: true }, () => {
       ],
     );
     const everything = await box.run(['webhooks', 'list']);
+    assert.match(everything.stdout, /^ENDPOINT_ID\s+STATUS\s+CLIENT_ID\s+URL\s+EVENTS\n/);
     assert.match(
       everything.stdout,
-      new RegExp(`^${first.endpoint_id} {2}enabled {3}${first.client_id}`, 'm'),
+      new RegExp(`^${first.endpoint_id}\\s+enabled\\s+${first.client_id}`, 'm'),
     );
     assert.match(everything.stdout, new RegExp(`^${other.endpoint_id} `, 'm'));
 

@@ -8,7 +8,13 @@ export class Browser {
 
   async request(
     pathOrUrl: string,
-    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    init: {
+      method?: string;
+      /** A form; or `rawForm`, an already encoded body (a field given twice, say). */
+      form?: Record<string, string>;
+      rawForm?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<Response & { text_: string }> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
     const headers: Record<string, string> = { ...init.headers };
@@ -16,6 +22,10 @@ export class Browser {
     let body: string | undefined;
     if (init.form) {
       body = new URLSearchParams(init.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    if (init.rawForm !== undefined) {
+      body = init.rawForm;
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const response = await fetch(url, {
