@@ -5,6 +5,7 @@ import { RedisDoorCooldowns } from './access/redis-door-cooldowns.ts';
 import type { ToggleDeps } from './access/toggle.ts';
 import { type LoginThrottle, SqlLoginThrottle } from './accounts/login-throttle.ts';
 import { RedisLoginThrottle } from './accounts/redis-login-throttle.ts';
+import { AppCaches } from './app-caches.ts';
 import type { Config } from './config.ts';
 import { publicHost } from './config.ts';
 import type { Clock } from './lib/clock.ts';
@@ -15,7 +16,6 @@ import { ClientRegistry } from './oauth/client-registry.ts';
 import type { OAuthStore } from './oauth/ports.ts';
 import { Metrics } from './observability/metrics.ts';
 import { databasePoolUsage } from './storage/database.ts';
-import { HotCaches } from './storage/hot-caches.ts';
 import { SqlOAuthStore } from './storage/repositories/sql-oauth-store.ts';
 import type { Db, Dialect } from './storage/schema.ts';
 import { WebhookEndpoints } from './webhooks/endpoints.ts';
@@ -49,7 +49,7 @@ export interface AppContext {
   /** This process's Prometheus metrics, served at `/metrics`. */
   readonly metrics: Metrics;
   /** Access-token records and profiles kept in memory for `PARQEX_CACHE_TTL_MS`. */
-  readonly caches: HotCaches;
+  readonly caches: AppCaches;
   /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
   publicUrl: string;
 }
@@ -97,7 +97,7 @@ export function createContext(deps: {
       afterAccepted: (at) => simulator.deliverArrivals(at),
     },
     mailer: createMailer(deps),
-    caches: new HotCaches(deps.db, deps.config.cacheTtlMs),
+    caches: new AppCaches(deps.db, deps.config.cacheTtlMs),
     metrics: new Metrics({ poolUsage: () => databasePoolUsage(deps.db) }),
     publicUrl: deps.config.publicUrl,
   };

@@ -31,6 +31,7 @@ export async function reportSensorChange(
     deviceId: door.deviceId,
     doorId: door.id,
     userId: null,
+    actorKind: 'sensor',
     clientId: null,
     channel: SENSOR_CHANNEL,
     doorState: state,

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WEB_CHANNEL } from '../access/access-events.ts';
 import type { Actor } from '../access/actor.ts';
-import { DoorNameInputError, renameDoor } from '../access/door-names.ts';
+import { renameDoor } from '../access/door-names.ts';
+import { DoorNameInputError, DoorNotFound } from '../access/errors.ts';
 import { normalizeHexId } from '../access/ids.ts';
-import { DoorNotFound, type DoorState, type ToggleResult, toggleDoor } from '../access/toggle.ts';
+import { type DoorState, type ToggleResult, toggleDoor } from '../access/toggle.ts';
 import { listVisibleDoors } from '../access/visible-doors.ts';
 import { cooldownMessage, TOGGLE_MESSAGES } from '../api/v1/toggle.routes.ts';
 import type { AppContext } from '../app-context.ts';
@@ -53,7 +54,7 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: AppContext, sessi
     web: SignedIn,
     extra: { notice?: DoorNotice; renameError?: { doorId: string; message: string; value: string } } = {},
   ) => {
-    const visible = await listVisibleDoors(ctx.db, actorOf(web), { apiOnly: false });
+    const visible = await listVisibleDoors(ctx.db, actorOf(web), { apiOnly: false, at: ctx.clock.now() });
     const personal = await ctx.db
       .selectFrom('door_names')
       .select(['door_id', 'name'])
@@ -74,7 +75,11 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: AppContext, sessi
     const outcome = OUTCOMES.find((o) => o === query.outcome);
     let notice: DoorNotice | undefined;
     if (doorId) {
-      const [view] = await listVisibleDoors(ctx.db, actorOf(web), { apiOnly: false, doorId });
+      const [view] = await listVisibleDoors(ctx.db, actorOf(web), {
+        apiOnly: false,
+        at: ctx.clock.now(),
+        doorId,
+      });
       if (view && outcome) {
         const state = query.state === 'CLOSED' ? 'CLOSED' : 'OPEN';
         const wait = Math.min(86_400, Math.max(1, Number.parseInt(query.wait ?? '', 10) || 1));
@@ -124,7 +129,7 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: AppContext, sessi
     if (!doorId) return notFound(reply, 'Door');
     const name = form.get('name') ?? '';
     try {
-      await renameDoor(ctx.db, actorOf(web), doorId, name);
+      await renameDoor(ctx.db, actorOf(web), doorId, name, ctx.clock.now());
     } catch (error) {
       if (error instanceof DoorNotFound) return notFound(reply, 'Door');
       if (error instanceof DoorNameInputError) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { activeGrants } from '../access/grants.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
 import type { EventFamily } from './payloads.ts';
 
@@ -45,9 +46,6 @@ export async function enqueueForDoor(
     .selectFrom('consents as c')
     .innerJoin('users as u', 'u.id', 'c.user_id')
     .innerJoin('doors as d', (j) => j.on('d.id', '=', resource.doorId))
-    .leftJoin('door_access as a', (j) =>
-      j.onRef('a.user_id', '=', 'u.id').on('a.door_id', '=', resource.doorId),
-    )
     .select(['c.client_id', 'u.id as user_id'])
     .where(
       'c.client_id',
@@ -59,7 +57,12 @@ export async function enqueueForDoor(
     .where((eb) =>
       eb.or([
         eb.and([eb('u.role', '=', 'admin'), eb('u.account_id', '=', resource.accountId)]),
-        eb('a.user_id', 'is not', null),
+        // Those holding a grant to the door in force when it happened (the one visibility rule).
+        eb(
+          'u.id',
+          'in',
+          activeGrants(trx, occurredAt).select('user_id').where('door_id', '=', resource.doorId),
+        ),
       ]),
     )
     .execute();

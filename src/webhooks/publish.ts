@@ -30,7 +30,8 @@ export async function publishAccessAttempt(
     doorId: string;
     deviceId: string;
     accountId: string;
-    userId: string;
+    /** The person who asked; null for a guest's link or a plate read by a camera. */
+    userId: string | null;
     channel: string;
     requestedState: 'OPEN' | 'CLOSED';
     outcome: string;
