@@ -5,7 +5,7 @@ import { endGrant, type GrantSource, grantAccess } from '../../src/access/grants
 import { toggleDoor } from '../../src/access/toggle.ts';
 import { ManualClock } from '../../src/lib/clock.ts';
 import { historyOf, testingDoors } from '../api/access-fixtures.ts';
-import { JOHN, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { JOHN, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
 import { TEST_DIALECT } from '../helpers/test-database.ts';
 
 const SYNC = '/oauth/v1/endpoints/sync';
@@ -196,5 +196,12 @@ describe('grant windows through the documented endpoints (hot caches on)', () =>
     );
     const guestEvent = ownerPage.body.data.toggle_events.find((e: any) => e.channel === 'GuestAccess');
     assert.deepEqual(guestEvent.user, { id: '', first_name: '', last_name: '', email_address: '' });
+    // The Owner's history page says who it was.
+    const browser = app.browser();
+    await app.signIn(browser, TEST_OWNER, '/history');
+    const historyPage = await browser.get(`/history?show=door:${doorId}`);
+    assert.equal(historyPage.status, 200);
+    assert.match(historyPage.text_, /Guest Gina Guest asked <strong>Garage<\/strong> to open/);
+    assert.match(historyPage.text_, /Plate gina o1 asked <strong>Garage<\/strong> to open/);
   });
 });
