@@ -6,6 +6,7 @@ import type { ToggleDeps } from './access/toggle.ts';
 import { type LoginThrottle, SqlLoginThrottle } from './accounts/login-throttle.ts';
 import { RedisLoginThrottle } from './accounts/redis-login-throttle.ts';
 import { findUserById } from './accounts/users.ts';
+import { AppCaches } from './app-caches.ts';
 import type { Config } from './config.ts';
 import { publicHost } from './config.ts';
 import type { Clock } from './lib/clock.ts';
@@ -19,7 +20,6 @@ import type { OAuthStore } from './oauth/ports.ts';
 import { SqlOAuthStore } from './oauth/sql-oauth-store.ts';
 import { Metrics } from './observability/metrics.ts';
 import { databasePoolUsage } from './storage/database.ts';
-import { HotCaches } from './storage/hot-caches.ts';
 import type { Db, Dialect } from './storage/schema.ts';
 import { WebhookEndpoints } from './webhooks/endpoints.ts';
 
@@ -52,7 +52,7 @@ export interface AppContext {
   /** This process's Prometheus metrics, served at `/metrics`. */
   readonly metrics: Metrics;
   /** Access-token records and profiles kept in memory for `PARQEX_CACHE_TTL_MS`. */
-  readonly caches: HotCaches;
+  readonly caches: AppCaches;
   /** Introspection's `username`: the person's email. */
   readonly resourceOwners: ResourceOwners;
   /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
@@ -102,7 +102,7 @@ export function createContext(deps: {
       afterAccepted: (at) => simulator.deliverArrivals(at),
     },
     mailer: createMailer(deps),
-    caches: new HotCaches(deps.db, deps.config.cacheTtlMs),
+    caches: new AppCaches(deps.db, deps.config.cacheTtlMs),
     metrics: new Metrics({ poolUsage: () => databasePoolUsage(deps.db) }),
     resourceOwners: { findUsername: async (userId) => (await findUserById(deps.db, userId))?.email },
     publicUrl: deps.config.publicUrl,

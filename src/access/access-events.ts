@@ -1,5 +1,6 @@
 import { hexId } from '../lib/crypto.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
+import type { ActorKind } from './actor.ts';
 
 /** The channel of a change reported by the door's own sensor (spec §5.4). */
 export const SENSOR_CHANNEL = 'Door Sensor';
@@ -21,7 +22,12 @@ export interface AccessEvent {
   accountId: string;
   deviceId: string;
   doorId: string;
+  /** The person who acted; null for a guest, a plate or the door's sensor. */
   userId: string | null;
+  /** Who acted; absent: a person when `userId` is set, else the door's sensor. */
+  actorKind?: ActorKind;
+  /** A guest's name or the plate as read; null for a person or the sensor. */
+  actorLabel?: string | null;
   clientId: string | null;
   channel: string;
   doorState: 'OPEN' | 'CLOSED';
@@ -40,6 +46,8 @@ export async function recordAccessEvent(db: DbOrTrx, event: AccessEvent): Promis
       device_id: event.deviceId,
       door_id: event.doorId,
       user_id: event.userId,
+      actor_kind: event.actorKind ?? (event.userId === null ? 'sensor' : 'person'),
+      actor_label: event.actorLabel ?? null,
       client_id: event.clientId,
       channel: event.channel,
       door_state: event.doorState,

@@ -1,30 +1,11 @@
 import { addDays, isCalendarDate, localDate, startOfLocalDay } from '../lib/time.ts';
-import type { HotCaches } from '../storage/hot-caches.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
-import type { Actor } from './actor.ts';
-import { DoorNotFound } from './toggle.ts';
-import { listVisibleDoors } from './visible-doors.ts';
+import type { Actor, ActorKind } from './actor.ts';
+import { DeviceNotFound, DoorNotFound, InvalidHistoryQuery } from './errors.ts';
+import { listVisibleDoors, type VisibleDoorsOptions } from './visible-doors.ts';
 
 /** Spec §5.5, decision: pages of `limit` events, 100 unless asked, at most 1000. */
 export const HISTORY_LIMIT = { default: 100, max: 1000 } as const;
-
-/** A query that cannot be answered as asked (bad dates, range, limit or cursor). */
-export class InvalidHistoryQuery extends Error {
-  readonly code = 'invalid_request';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidHistoryQuery';
-  }
-}
-
-/** A device of which this person can see no door (or, for applications, no door opted in to the API). */
-export class DeviceNotFound extends Error {
-  readonly code = 'device_not_found';
-  constructor(deviceId: string) {
-    super(`device ${deviceId} not found`);
-    this.name = 'DeviceNotFound';
-  }
-}
 
 /**
  * Spec §5.5 `history_type`: one door, every door of one device, or the person's own actions; and,
@@ -55,8 +36,10 @@ export interface HistoryEvent {
   doorName: string;
   doorState: 'OPEN' | 'CLOSED';
   channel: string;
-  /** Who caused it; null when no person did (a `Door Sensor` report). */
+  /** Who caused it; null when no person did (a guest, a plate, a `Door Sensor` report). */
   user: { id: string; firstName: string; lastName: string; email: string } | null;
+  /** Who acted, person or not: a guest's name or the plate as read in `label`. */
+  actor: { kind: ActorKind; label: string | null };
   wasSuccess: boolean;
   occurredAt: number;
 }
@@ -76,7 +59,8 @@ export interface AccessHistoryPage {
  * Visibility: only events of doors the person can see now (with `apiOnly`, doors opted in to the
  * API). On a door they own (Admin of its account: `Owner`) they see everyone's events. On a door
  * they were given (`Has Access`) they see their own events and the door's sensor reports, never
- * another person's — the spec's default for Users. Sensor reports carry no person and only say
+ * another person's, guest's or plate's — the spec's default for Users. "Can see now" is the grant
+ * rule at `now`: a door whose grant has ended shows no history. Sensor reports carry no person and only say
  * when the door moved, which the person can already read from the door's state and `last_toggled`
  * (spec §5.3), so showing them reveals nothing new and explains the door's state.
  *
@@ -91,7 +75,7 @@ export async function accessHistory(
   db: DbOrTrx,
   actor: Actor,
   query: AccessHistoryQuery,
-  options: { apiOnly: boolean; now: number; caches?: HotCaches },
+  options: { apiOnly: boolean; now: number; caches?: VisibleDoorsOptions['caches'] },
 ): Promise<AccessHistoryPage> {
   const { time_zone: timeZone } = await db
     .selectFrom('users')
@@ -113,6 +97,7 @@ export async function accessHistory(
   const scope = query.scope;
   const doors = await listVisibleDoors(db, actor, {
     apiOnly: options.apiOnly,
+    at: options.now,
     ...(options.caches ? { caches: options.caches } : {}),
     ...(scope.type === 'door' ? { doorId: scope.doorId } : {}),
     ...(scope.type === 'device' ? { deviceId: scope.deviceId } : {}),
@@ -134,6 +119,8 @@ export async function accessHistory(
       'e.id',
       'e.door_id',
       'e.user_id',
+      'e.actor_kind',
+      'e.actor_label',
       'e.channel',
       'e.door_state',
       'e.was_success',
@@ -155,7 +142,7 @@ export async function accessHistory(
         ? [
             eb.and([
               eb('e.door_id', 'in', shared),
-              eb.or([eb('e.user_id', '=', actor.userId), eb('e.user_id', 'is', null)]),
+              eb.or([eb('e.user_id', '=', actor.userId), eb('e.actor_kind', '=', 'sensor')]),
             ]),
           ]
         : []),
@@ -193,6 +180,7 @@ export async function accessHistory(
               lastName: r.last_name ?? '',
               email: r.email ?? '',
             },
+      actor: { kind: r.actor_kind ?? (r.user_id === null ? 'sensor' : 'person'), label: r.actor_label },
       wasSuccess: r.was_success === 1,
       occurredAt: Number(r.occurred_at),
     })),

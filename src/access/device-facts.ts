@@ -1,5 +1,11 @@
-import type { DeviceFacts } from '../api/v1/wire-devices.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
+
+export interface DeviceFacts {
+  /** Every door of the device, seen or not: number_of_entities_controlled. */
+  doorCount: number;
+  ownerFirstName: string;
+  ownerLastName: string;
+}
 
 /** For each device: how many doors it controls and who owns it (the account's Admin). */
 export async function deviceFacts(db: DbOrTrx, deviceIds: string[]): Promise<Map<string, DeviceFacts>> {

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hexId } from '../lib/crypto.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
-
-export class DeviceInputError extends Error {
-  override name = 'DeviceInputError';
-}
+import { DeviceInputError } from './errors.ts';
 
 export interface NewDevice {
   accountId: string;

@@ -1,6 +1,7 @@
 import type { DbOrTrx } from '../storage/schema.ts';
 import { publishDoorChange } from '../webhooks/publish.ts';
 import { recordAccessEvent, SENSOR_CHANNEL } from './access-events.ts';
+import { doorHolders } from './grants.ts';
 
 /** The door columns of a door at rest: no motion in progress, nothing to attribute. */
 export const AT_REST = {
@@ -31,20 +32,25 @@ export async function reportSensorChange(
     deviceId: door.deviceId,
     doorId: door.id,
     userId: null,
+    actorKind: 'sensor',
     clientId: null,
     channel: SENSOR_CHANNEL,
     doorState: state,
     outcome: 'sensor',
     occurredAt,
   });
-  await publishDoorChange(trx, {
-    sensorEventId,
-    doorId: door.id,
-    entityNumber: door.entityNumber,
-    deviceId: door.deviceId,
-    accountId: door.accountId,
-    state,
-    occurredAt,
-    cause: change.cause,
-  });
+  await publishDoorChange(
+    trx,
+    {
+      sensorEventId,
+      doorId: door.id,
+      entityNumber: door.entityNumber,
+      deviceId: door.deviceId,
+      accountId: door.accountId,
+      state,
+      occurredAt,
+      cause: change.cause,
+    },
+    doorHolders,
+  );
 }

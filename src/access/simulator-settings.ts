@@ -1,28 +1,8 @@
 import type { Db, DbOrTrx } from '../storage/schema.ts';
-import { DeviceInputError } from './devices.ts';
 import { AT_REST, reportSensorChange } from './door-sensor.ts';
+import { DeviceDoorNotFound, DeviceInputError, DeviceNotFound } from './errors.ts';
 import { normalizeHexId } from './ids.ts';
 import type { DoorState } from './toggle.ts';
-
-/** No controller answers to this id or blackbox code. */
-export class DeviceNotFound extends Error {
-  readonly code = 'device_not_found';
-  constructor(ref: string) {
-    super(`no controller with id or blackbox code ${JSON.stringify(ref)}`);
-    this.name = 'DeviceNotFound';
-  }
-}
-
-/** The controller has no door with this entity number. */
-export class DeviceDoorNotFound extends Error {
-  readonly code = 'device_door_not_found';
-  constructor(blackboxCode: string, entityNumber: number, doorCount: number) {
-    super(
-      `controller ${blackboxCode} has no door ${entityNumber} (its doors are numbered 1 to ${doorCount})`,
-    );
-    this.name = 'DeviceDoorNotFound';
-  }
-}
 
 export interface DoorView {
   id: string;

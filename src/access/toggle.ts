@@ -2,29 +2,17 @@ import type { Scope } from '../oauth/scopes.ts';
 import type { Db, DbOrTrx } from '../storage/schema.ts';
 import { publishAccessAttempt } from '../webhooks/publish.ts';
 import { type AttemptOutcome, recordAccessEvent } from './access-events.ts';
-import type { Actor } from './actor.ts';
+import type { DoorOpener } from './actor.ts';
 import type { ControllerPort } from './controllers/controller-port.ts';
 import type { DoorCooldowns } from './door-cooldowns.ts';
-import { findVisibleDoor } from './visible-doors.ts';
+import { DoorNotFound } from './errors.ts';
+import { doorHolders } from './grants.ts';
+import { findOpenableDoor } from './visible-doors.ts';
 
 export type DoorState = 'OPEN' | 'CLOSED';
 
-/** A door this person cannot see (or, for applications, one not opted in to API control). */
-export class DoorNotFound extends Error {
-  readonly code = 'door_not_found';
-  constructor(doorId: string) {
-    super(`door ${doorId} not found`);
-    this.name = 'DoorNotFound';
-  }
-}
-
-export interface ToggleActor extends Actor {
-  /** The history's channel: the application's name, or `ParqEx Web`. */
-  channel: string;
-  clientId: string | null;
-  /** An application's granted scopes; undefined for the person themself on a ParqEx page. */
-  scopes: readonly Scope[] | undefined;
-}
+/** Who toggles: a person (themself or through an application), a guest's link, or a plate. */
+export type ToggleActor = DoorOpener;
 
 export type ToggleResult =
   | { outcome: 'done'; eventId: string }
@@ -47,7 +35,8 @@ export function scopeFor(state: DoorState): Scope {
 }
 
 /**
- * Asks a door to reach `state`. Permission and scope first, then the per-door cooldown (of many
+ * Asks a door to reach `state`. Permission (the door's Owner, or a grant in force at `now`: a
+ * person's, a guest pass's, a plate's) and scope first, then the per-door cooldown (of many
  * simultaneous toggles one claims it), then the controller. Every
  * attempt the person may know about — done, refused or failed — is written to the access history,
  * together with the door's change, in one transaction.
@@ -60,39 +49,49 @@ export async function toggleDoor(
 ): Promise<ToggleResult> {
   const { db } = deps;
   const { now } = options;
-  const visible = await findVisibleDoor(db, actor, request.doorId, { apiOnly: options.apiOnly });
+  const visible = await findOpenableDoor(db, actor, request.doorId, { apiOnly: options.apiOnly, at: now });
   if (!visible) throw new DoorNotFound(request.doorId);
   const { door, device } = visible;
+  const person = actor.kind === 'guest' || actor.kind === 'plate' ? undefined : actor;
+  const who = {
+    userId: person?.userId ?? null,
+    actorKind: actor.kind ?? 'person',
+    actorLabel: actor.kind === 'guest' ? actor.label : actor.kind === 'plate' ? actor.plate : null,
+  } as const;
   // Every attempt goes to the history and, as an access event, to the webhook outbox: together.
   const record = async (outcome: AttemptOutcome, trx: DbOrTrx): Promise<string> => {
     const eventId = await recordAccessEvent(trx, {
       accountId: device.account_id,
       deviceId: device.id,
       doorId: door.id,
-      userId: actor.userId,
-      clientId: actor.clientId,
+      ...who,
+      clientId: person?.clientId ?? null,
       channel: actor.channel,
       doorState: request.state,
       outcome,
       occurredAt: now,
     });
-    await publishAccessAttempt(trx, {
-      eventId,
-      doorId: door.id,
-      deviceId: device.id,
-      accountId: device.account_id,
-      userId: actor.userId,
-      channel: actor.channel,
-      requestedState: request.state,
-      outcome,
-      occurredAt: now,
-    });
+    await publishAccessAttempt(
+      trx,
+      {
+        eventId,
+        doorId: door.id,
+        deviceId: device.id,
+        accountId: device.account_id,
+        userId: who.userId,
+        channel: actor.channel,
+        requestedState: request.state,
+        outcome,
+        occurredAt: now,
+      },
+      doorHolders,
+    );
     return eventId;
   };
   const recordAlone = (outcome: AttemptOutcome) => db.transaction().execute((trx) => record(outcome, trx));
 
   const scope = scopeFor(request.state);
-  if (actor.scopes !== undefined && !actor.scopes.includes(scope)) {
+  if (person?.scopes !== undefined && !person.scopes.includes(scope)) {
     await recordAlone('insufficient_scope');
     return { outcome: 'insufficient_scope', scope };
   }
@@ -134,7 +133,7 @@ export async function toggleDoor(
               arrives_at: answer.reportAt,
               moving_event_id: id,
               moving_channel: actor.channel,
-              moving_user_id: actor.userId,
+              moving_user_id: who.userId,
             }
           : {}),
       })

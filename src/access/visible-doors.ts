@@ -1,45 +1,52 @@
-import type { Selectable } from 'kysely';
-import type { HotCaches } from '../storage/hot-caches.ts';
-import type { Database, DbOrTrx } from '../storage/schema.ts';
-import type { Actor, Relationship } from './actor.ts';
+import type { DbOrTrx } from '../storage/schema.ts';
+import type { Actor, DoorOpener, Relationship } from './actor.ts';
+import {
+  type AccessGrant,
+  activeGrants,
+  findGuestGrant,
+  findPlateGrant,
+  nextPersonGrantEdge,
+} from './grants.ts';
+import type { VisibleDoor } from './visible-door.ts';
+import type { VisibleDoorsCache } from './visible-doors-cache.ts';
 
-export type DoorRow = Selectable<Database['doors']>;
-export type DeviceRow = Selectable<Database['devices']>;
+export type { DeviceRow, DoorRow, VisibleDoor } from './visible-door.ts';
 
-export interface VisibleDoor {
-  door: DoorRow;
-  device: DeviceRow;
-  /** The name this person gave the door, else the owner's. */
-  name: string;
-  relationship: Relationship;
+export interface VisibleDoorsOptions {
+  /** Hide doors whose owner has not opted them in to API control (the caller is an application). */
+  apiOnly: boolean;
+  /** The moment asked about: grants count only inside their window (products.md §0). */
+  at: number;
+  doorId?: string;
+  deviceId?: string;
+  /** Read through the visible-doors cache (outside transactions only): the whole list, then filtered. */
+  caches?: { readonly visibleDoors: VisibleDoorsCache };
 }
 
 /**
- * Every door a person can see: all doors of their account's devices when they are its Admin, and
- * every door they were given access to. `apiOnly` hides doors whose owner has not opted them in to
- * API control (spec: such a door behaves as not found for third-party apps).
+ * Every door a person can see at `at`: all doors of their account's devices when they are its
+ * Admin (`Owner`), and every door they hold a grant to in force at `at` (`Has Access`) — whatever
+ * product the grant came from. `apiOnly` hides doors whose owner has not opted them in to API
+ * control (spec: such a door behaves as not found for third-party apps).
  */
 export async function listVisibleDoors(
   db: DbOrTrx,
   actor: Actor,
-  options: {
-    apiOnly: boolean;
-    doorId?: string;
-    deviceId?: string;
-    /** Read through the hot caches (outside transactions only): the whole list, then filtered. */
-    caches?: HotCaches;
-  },
+  options: VisibleDoorsOptions,
 ): Promise<readonly VisibleDoor[]> {
-  const { caches } = options;
-  if (caches?.visibleDoors.enabled && !db.isTransaction) {
+  const cache = options.caches?.visibleDoors;
+  if (cache?.enabled && !db.isTransaction) {
     const key = `${actor.userId}|${actor.accountId}|${actor.role}|${options.apiOnly}`;
+    const { at } = options;
     // The whole list is read through the cache; one door or device is only taken from it when there.
     const all =
       options.doorId === undefined && options.deviceId === undefined
-        ? await caches.readThrough(caches.visibleDoors, key, async () =>
-            freeze(await queryVisibleDoors(db, actor, { apiOnly: options.apiOnly })),
-          )
-        : caches.peek(caches.visibleDoors, key);
+        ? await cache.readThrough(key, at, async () => ({
+            doors: await queryVisibleDoors(db, actor, { apiOnly: options.apiOnly, at }),
+            // Never stale across a window's edge: the list lives until the next start or end.
+            until: await nextPersonGrantEdge(db, actor.userId, at),
+          }))
+        : cache.peek(key, at);
     if (all) {
       return all.filter(
         (d) =>
@@ -51,26 +58,42 @@ export async function listVisibleDoors(
   return queryVisibleDoors(db, actor, options);
 }
 
-/** Shared by every request that reads it from the cache: nobody may change it. */
-function freeze(doors: VisibleDoor[]): readonly VisibleDoor[] {
-  for (const d of doors) {
-    Object.freeze(d.door);
-    Object.freeze(d.device);
-    Object.freeze(d);
-  }
-  return Object.freeze(doors);
-}
-
-async function queryVisibleDoors(
+/** One door if this person can see it at `at` (and, with `apiOnly`, if it is open to applications). */
+export async function findVisibleDoor(
   db: DbOrTrx,
   actor: Actor,
-  options: { apiOnly: boolean; doorId?: string; deviceId?: string },
-): Promise<VisibleDoor[]> {
-  let query = db
+  doorId: string,
+  options: { apiOnly: boolean; at: number },
+): Promise<VisibleDoor | undefined> {
+  const [door] = await listVisibleDoors(db, actor, { ...options, doorId });
+  return door;
+}
+
+/**
+ * The door if `opener` may open it at `at`: a person who can see it (`findVisibleDoor`), a guest
+ * whose pass holds a guest grant to it, or a plate with a plate grant to it — each in force at `at`.
+ */
+export async function findOpenableDoor(
+  db: DbOrTrx,
+  opener: DoorOpener,
+  doorId: string,
+  options: { apiOnly: boolean; at: number },
+): Promise<VisibleDoor | undefined> {
+  let grant: AccessGrant | undefined;
+  if (opener.kind === 'guest') grant = await findGuestGrant(db, doorId, opener.grant, options.at);
+  else if (opener.kind === 'plate') grant = await findPlateGrant(db, doorId, opener.plate, options.at);
+  else return findVisibleDoor(db, opener, doorId, options);
+  if (!grant) return undefined;
+  let query = selectDoors(db).where('d.id', '=', doorId);
+  if (options.apiOnly) query = query.where('d.is_api_enabled', '=', 1);
+  const row = await query.select('d.name as personal_name').executeTakeFirst();
+  return row && toVisibleDoor(row, 'Has Access');
+}
+
+function selectDoors(db: DbOrTrx) {
+  return db
     .selectFrom('doors as d')
     .innerJoin('devices as v', 'v.id', 'd.device_id')
-    .leftJoin('door_names as n', (j) => j.onRef('n.door_id', '=', 'd.id').on('n.user_id', '=', actor.userId))
-    .leftJoin('door_access as a', (j) => j.onRef('a.door_id', '=', 'd.id').on('a.user_id', '=', actor.userId))
     .selectAll('d')
     .select([
       'v.id as v_id',
@@ -85,11 +108,23 @@ async function queryVisibleDoors(
       'v.is_simulated as v_is_simulated',
       'v.is_online as v_is_online',
       'v.created_at as v_created_at',
-      'n.name as personal_name',
-      'a.user_id as access_user',
-    ])
-    // Two indexed lookups (the account's devices, the person's grants) rather than one condition on
-    // the joined rows, which would scan every door of every account.
+    ]);
+}
+
+type DoorWithDevice = Awaited<ReturnType<ReturnType<typeof selectDoors>['executeTakeFirstOrThrow']>> & {
+  personal_name: string | null;
+};
+
+async function queryVisibleDoors(
+  db: DbOrTrx,
+  actor: Actor,
+  options: { apiOnly: boolean; at: number; doorId?: string; deviceId?: string },
+): Promise<VisibleDoor[]> {
+  let query = selectDoors(db)
+    .leftJoin('door_names as n', (j) => j.onRef('n.door_id', '=', 'd.id').on('n.user_id', '=', actor.userId))
+    .select('n.name as personal_name')
+    // Two indexed lookups (the account's devices, the person's grants in force) rather than one
+    // condition on the joined rows, which would scan every door of every account.
     .where((eb) =>
       eb.or([
         ...(actor.role === 'admin'
@@ -101,7 +136,7 @@ async function queryVisibleDoors(
               ),
             ]
           : []),
-        eb('d.id', 'in', eb.selectFrom('door_access').select('door_id').where('user_id', '=', actor.userId)),
+        eb('d.id', 'in', activeGrants(db, options.at).select('door_id').where('user_id', '=', actor.userId)),
       ]),
     );
   if (options.apiOnly) query = query.where('d.is_api_enabled', '=', 1);
@@ -112,7 +147,13 @@ async function queryVisibleDoors(
     .orderBy('v.blackbox_code')
     .orderBy('d.entity_number')
     .execute();
-  return rows.map((r) => ({
+  return rows.map((r) =>
+    toVisibleDoor(r, actor.role === 'admin' && r.v_account_id === actor.accountId ? 'Owner' : 'Has Access'),
+  );
+}
+
+function toVisibleDoor(r: DoorWithDevice, relationship: Relationship): VisibleDoor {
+  return {
     door: {
       id: r.id,
       device_id: r.device_id,
@@ -150,17 +191,6 @@ async function queryVisibleDoors(
       created_at: r.v_created_at,
     },
     name: r.personal_name ?? r.name,
-    relationship: actor.role === 'admin' && r.v_account_id === actor.accountId ? 'Owner' : 'Has Access',
-  }));
-}
-
-/** One door if this person can see it (and, with `apiOnly`, if it is open to applications). */
-export async function findVisibleDoor(
-  db: DbOrTrx,
-  actor: Actor,
-  doorId: string,
-  options: { apiOnly: boolean },
-): Promise<VisibleDoor | undefined> {
-  const [door] = await listVisibleDoors(db, actor, { ...options, doorId });
-  return door;
+    relationship,
+  };
 }

@@ -1,4 +1,5 @@
 import { createDevice } from '../access/devices.ts';
+import { grantInvitationAccess } from '../access/grants.ts';
 import { createUser } from '../accounts/users.ts';
 import { publicHost } from '../config.ts';
 import { hexId } from '../lib/crypto.ts';
@@ -217,10 +218,7 @@ export async function seedDemo(
     const kitty = doorsByCode.get('20000c2a6908848d')![0]!;
     const garage = doorsByCode.get('30000c2a691dd625')![0]!;
     for (const doorId of [kitty, garage]) {
-      await trx
-        .insertInto('door_access')
-        .values({ door_id: doorId, user_id: userId, granted_by: null, granted_at: now })
-        .execute();
+      await grantInvitationAccess(trx, { doorId, userId, grantedBy: null }, now);
     }
     await trx.insertInto('door_names').values({ door_id: kitty, user_id: userId, name: 'Kitty' }).execute();
     await clients.create(

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../lib/clock.ts';
 import { sha256 } from '../lib/crypto.ts';
+import type { TtlCache } from '../lib/ttl-cache.ts';
 import type { HotCaches } from '../storage/hot-caches.ts';
 import type { AccessTokenRecord, TokenStore } from './ports.ts';
 import type { Scope } from './scopes.ts';
@@ -25,7 +26,8 @@ export type BearerFailure = {
 export interface BearerDeps {
   readonly clock: Clock;
   readonly store: Pick<TokenStore, 'findAccessToken'>;
-  readonly caches: HotCaches;
+  /** The hot caches with the token records' cache (by SHA-256), which the composition root creates. */
+  readonly caches: HotCaches & { readonly accessTokens: TtlCache<string, AccessTokenRecord> };
 }
 
 /**

@@ -1,38 +1,22 @@
-import type { VisibleDoor } from '../access/visible-doors.ts';
-import type { User, Vehicle } from '../accounts/users.ts';
-import type { DeviceFacts } from '../api/v1/wire-devices.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
-import type { AccessTokenRecord } from '../oauth/ports.ts';
 import { databaseDataVersion, onDatabaseWrite } from './database.ts';
 import type { Db } from './schema.ts';
 
-export interface CachedProfile {
-  user: User;
-  vehicles: Vehicle[];
-}
-
-const MAX_TOKENS = 50_000;
-const MAX_PROFILES = 20_000;
-const MAX_DOOR_LISTS = 20_000;
-
 /**
- * What the hottest reads keep in memory: an access token's record (by its SHA-256, never the token)
- * and a user's profile with vehicles, each for at most `PARQEX_CACHE_TTL_MS`. Never a miss ("no such
+ * The mechanism behind the in-memory caches of the hottest reads (an access token's record, a
+ * profile, a person's doors): each cache is made here by `create` and owned by the folder that reads
+ * it, which alone knows its type. Entries live at most `PARQEX_CACHE_TTL_MS`. Never a miss ("no such
  * token" is always asked of the database, so a token issued by another process works at once).
  *
- * Never stale: any write this process makes empties both (after the statement), and `validate()`,
- * called before every lookup, empties them when another process has committed anything to the
- * database since (SQLite's `data_version`). On PostgreSQL another host's commit gives no such signal,
- * so there the caches stay off and every request asks the database. Bounded in size: a million
- * tokens stay in the database, not in the heap.
+ * Never stale: any write this process makes empties every cache (after the statement), and
+ * `validate()`, called before every lookup, empties them when another process has committed anything
+ * to the database since (SQLite's `data_version`). On PostgreSQL another host's commit gives no such
+ * signal, so there the caches stay off and every request asks the database. Bounded in size: a
+ * million tokens stay in the database, not in the heap. Imports none of its consumers.
  */
 export class HotCaches {
-  readonly accessTokens: TtlCache<string, AccessTokenRecord>;
-  readonly profiles: TtlCache<string, CachedProfile>;
-  /** A person's visible doors, by `visibleDoorsKey` (read-only: shared by every request). */
-  readonly visibleDoors: TtlCache<string, readonly VisibleDoor[]>;
-  /** Door counts and owners of a set of devices (sync). */
-  readonly deviceFacts: TtlCache<string, Map<string, DeviceFacts>>;
+  readonly #ttlMs: number;
+  readonly #caches: TtlCache<string, unknown>[] = [];
   readonly #dataVersion: (() => number) | undefined;
   #seenVersion = -1;
   #checkedThisTurn = false;
@@ -42,12 +26,20 @@ export class HotCaches {
 
   constructor(db: Db, ttlMs: number) {
     this.#dataVersion = databaseDataVersion(db);
-    const effectiveTtl = this.#dataVersion ? ttlMs : 0;
-    this.accessTokens = new TtlCache({ ttlMs: effectiveTtl, maxEntries: MAX_TOKENS });
-    this.profiles = new TtlCache({ ttlMs: effectiveTtl, maxEntries: MAX_PROFILES });
-    this.visibleDoors = new TtlCache({ ttlMs: effectiveTtl, maxEntries: MAX_DOOR_LISTS });
-    this.deviceFacts = new TtlCache({ ttlMs: effectiveTtl, maxEntries: MAX_DOOR_LISTS });
-    if (effectiveTtl > 0) onDatabaseWrite(db, () => this.clear());
+    this.#ttlMs = this.#dataVersion ? ttlMs : 0;
+    if (this.#ttlMs > 0) onDatabaseWrite(db, () => this.clear());
+  }
+
+  /** True when entries are kept at all (SQLite with a TTL above 0). */
+  get enabled(): boolean {
+    return this.#ttlMs > 0;
+  }
+
+  /** A new cache of at most `maxEntries`, emptied with all the others; disabled when these are. */
+  create<V>(maxEntries: number): TtlCache<string, V> {
+    const cache = new TtlCache<string, V>({ ttlMs: this.#ttlMs, maxEntries });
+    this.#caches.push(cache);
+    return cache;
   }
 
   /**
@@ -57,7 +49,7 @@ export class HotCaches {
    * sent its request is never missed.
    */
   validate(): void {
-    if (!this.#dataVersion || !this.accessTokens.enabled || this.#checkedThisTurn) return;
+    if (!this.#dataVersion || !this.enabled || this.#checkedThisTurn) return;
     this.#checkedThisTurn = true;
     setImmediate(this.#nextTurn);
     const version = this.#dataVersion();
@@ -85,9 +77,6 @@ export class HotCaches {
   }
 
   clear(): void {
-    this.accessTokens.clear();
-    this.profiles.clear();
-    this.visibleDoors.clear();
-    this.deviceFacts.clear();
+    for (const cache of this.#caches) cache.clear();
   }
 }

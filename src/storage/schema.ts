@@ -160,7 +160,23 @@ export interface Database {
     moving_user_id: string | null;
     created_at: number;
   };
-  door_access: { door_id: string; user_id: string; granted_by: string | null; granted_at: number };
+  access_grants: {
+    id: string;
+    door_id: string;
+    holder_kind: 'person' | 'plate' | 'guest';
+    user_id: string | null;
+    /** As typed; `plate_match` is its match form (src/lib/plates.ts). */
+    plate: string | null;
+    plate_match: string | null;
+    holder_label: string | null;
+    starts_at: number;
+    /** Exclusive; null: open-ended. */
+    ends_at: number | null;
+    source: string;
+    source_id: string | null;
+    granted_by: string | null;
+    created_at: number;
+  };
   door_names: { door_id: string; user_id: string; name: string };
   access_events: {
     id: string;
@@ -169,6 +185,9 @@ export interface Database {
     door_id: string;
     user_id: string | null;
     client_id: string | null;
+    /** Who acted: a person (user_id), a guest or a plate (actor_label), or the door's sensor. */
+    actor_kind: 'person' | 'guest' | 'plate' | 'sensor' | null;
+    actor_label: string | null;
     channel: string;
     door_state: 'OPEN' | 'CLOSED';
     was_success: number;

@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DeviceInputError } from '../access/devices.ts';
-import { normalizeHexId } from '../access/ids.ts';
 import {
   CannotInviteYourself,
+  DeviceInputError,
   DoorNotInAccount,
   InvitationMailFailed,
-  inviteUser,
-  listSharing,
   NothingToRemove,
-  type RemovalTarget,
-  removeAccess,
-} from '../access/invitations.ts';
+} from '../access/errors.ts';
+import { normalizeHexId } from '../access/ids.ts';
+import { inviteUser } from '../access/invite-user.ts';
+import { listSharing } from '../access/list-sharing.ts';
+import { type RemovalTarget, removeAccess } from '../access/remove-access.ts';
 import {
   changeSimulatorSettings,
   type DeviceView,

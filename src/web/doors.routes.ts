@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WEB_CHANNEL } from '../access/access-events.ts';
 import type { Actor } from '../access/actor.ts';
-import { DoorNameInputError, renameDoor } from '../access/door-names.ts';
+import { renameDoor } from '../access/door-names.ts';
+import { DoorNameInputError, DoorNotFound } from '../access/errors.ts';
 import { normalizeHexId } from '../access/ids.ts';
-import { DoorNotFound, type DoorState, type ToggleResult, toggleDoor } from '../access/toggle.ts';
+import { type DoorState, type ToggleResult, toggleDoor } from '../access/toggle.ts';
 import { listVisibleDoors } from '../access/visible-doors.ts';
 import { setPageHeaders } from '../html/security-headers.ts';
 import { takeFlash, writeFlash } from './flash.ts';
@@ -73,7 +74,7 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: WebDeps, sessions
     web: SignedIn,
     extra: { notice?: DoorNotice; renameError?: { doorId: string; message: string; value: string } } = {},
   ) => {
-    const visible = await listVisibleDoors(ctx.db, actorOf(web), { apiOnly: false });
+    const visible = await listVisibleDoors(ctx.db, actorOf(web), { apiOnly: false, at: ctx.clock.now() });
     const personal = await ctx.db
       .selectFrom('door_names')
       .select(['door_id', 'name'])
@@ -93,7 +94,11 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: WebDeps, sessions
     let notice: DoorNotice | undefined;
     if (flash) {
       // A door this person can no longer see gets no notice.
-      const [view] = await listVisibleDoors(ctx.db, actorOf(web), { apiOnly: false, doorId: flash.door });
+      const [view] = await listVisibleDoors(ctx.db, actorOf(web), {
+        apiOnly: false,
+        at: ctx.clock.now(),
+        doorId: flash.door,
+      });
       if (view) {
         notice = {
           doorId: view.door.id,
@@ -120,7 +125,7 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: WebDeps, sessions
     const visible = await listVisibleDoors(
       ctx.db,
       { userId: user.id, accountId: user.accountId, role: user.role },
-      { apiOnly: false },
+      { apiOnly: false, at: now },
     );
     return sendJson(reply, 200, { now, doors: visible.map((v) => doorLiveState(v, now, user.timeZone)) });
   });
@@ -154,7 +159,11 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: WebDeps, sessions
     ctx.metrics.toggled(result.outcome, 'web');
     const wait = result.outcome === 'cooldown' ? result.retryAfterS : undefined;
     if (wantsJson(request)) {
-      const [view] = await listVisibleDoors(ctx.db, actorOf(web), { apiOnly: false, doorId });
+      const [view] = await listVisibleDoors(ctx.db, actorOf(web), {
+        apiOnly: false,
+        at: ctx.clock.now(),
+        doorId,
+      });
       if (!view) return notFound(reply, 'Door');
       return sendJson(reply, 200, {
         outcome: result.outcome,
@@ -180,7 +189,7 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: WebDeps, sessions
     if (!doorId) return notFound(reply, 'Door');
     const name = form.get('name') ?? '';
     try {
-      await renameDoor(ctx.db, actorOf(web), doorId, name);
+      await renameDoor(ctx.db, actorOf(web), doorId, name, ctx.clock.now());
     } catch (error) {
       if (error instanceof DoorNotFound) return notFound(reply, 'Door');
       if (error instanceof DoorNameInputError) {

@@ -1,13 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  type AccessHistoryPage,
-  accessHistory,
-  DeviceNotFound,
-  type HistoryScope,
-  InvalidHistoryQuery,
-} from '../access/access-history.ts';
+import { type AccessHistoryPage, accessHistory, type HistoryScope } from '../access/access-history.ts';
+import { DeviceNotFound, DoorNotFound, InvalidHistoryQuery } from '../access/errors.ts';
 import { normalizeHexId } from '../access/ids.ts';
-import { DoorNotFound } from '../access/toggle.ts';
 import { listVisibleDoors } from '../access/visible-doors.ts';
 import { setPageHeaders } from '../html/security-headers.ts';
 import { addDays, localDate } from '../lib/time.ts';
@@ -54,7 +48,7 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: WebDeps, sessio
     };
     const cursor = one('cursor');
 
-    const doors = await listVisibleDoors(ctx.db, actor, { apiOnly: false });
+    const doors = await listVisibleDoors(ctx.db, actor, { apiOnly: false, at: now });
     const showOptions: ShowOption[] = [
       { value: 'all', label: 'Everything I may see, every door' },
       { value: 'mine', label: 'My actions, every door' },

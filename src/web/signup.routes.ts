@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import {
-  acceptInvitation,
-  InvitationNotUsable,
-  type InvitationStatus,
-  inspectInvitation,
-} from '../access/invitations.ts';
+import { acceptInvitation } from '../access/accept-invitation.ts';
+import { InvitationNotUsable } from '../access/errors.ts';
+import { inspectInvitation } from '../access/inspect-invitation.ts';
+import type { InvitationStatus } from '../access/invitation-records.ts';
 import { findUserById, UserInputError } from '../accounts/users.ts';
 import { setPageHeaders } from '../html/security-headers.ts';
 import { formOf } from './form.ts';

@@ -21,7 +21,15 @@ export function newDeliveryId(): string {
 export interface DoorResource {
   doorId: string;
   accountId: string;
+  /**
+   * The people who hold access to the door when the event happened, besides its account's Admin:
+   * access's one visibility rule answers (`doorHolders`), asked only when an endpoint listens.
+   */
+  holders: DoorHolders;
 }
+
+/** Who holds a grant to a door in force at an instant (user ids), in the caller's transaction. */
+export type DoorHolders = (trx: DbOrTrx, doorId: string, at: number) => Promise<readonly string[]>;
 
 /**
  * Fan-out (spec §6): one delivery per event per endpoint subscribed to the family, per user who
@@ -41,13 +49,11 @@ export async function enqueueForDoor(
   const endpoints = await subscribedEndpoints(trx, family);
   if (endpoints.length === 0) return 0;
 
+  const holders = await resource.holders(trx, resource.doorId, occurredAt);
   const recipients = await trx
     .selectFrom('consents as c')
     .innerJoin('users as u', 'u.id', 'c.user_id')
     .innerJoin('doors as d', (j) => j.on('d.id', '=', resource.doorId))
-    .leftJoin('door_access as a', (j) =>
-      j.onRef('a.user_id', '=', 'u.id').on('a.door_id', '=', resource.doorId),
-    )
     .select(['c.client_id', 'u.id as user_id'])
     .where(
       'c.client_id',
@@ -59,7 +65,8 @@ export async function enqueueForDoor(
     .where((eb) =>
       eb.or([
         eb.and([eb('u.role', '=', 'admin'), eb('u.account_id', '=', resource.accountId)]),
-        eb('a.user_id', 'is not', null),
+        // Those holding a grant to the door in force when it happened (the one visibility rule).
+        ...(holders.length > 0 ? [eb('u.id', 'in', holders)] : []),
       ]),
     )
     .execute();

@@ -1,5 +1,5 @@
 import type { DbOrTrx } from '../storage/schema.ts';
-import { enqueueForDoor, enqueueForPerson } from './outbox.ts';
+import { type DoorHolders, enqueueForDoor, enqueueForPerson } from './outbox.ts';
 import { accessEventPayload, doorEventPayload, eventTime, type Person, wirePerson } from './payloads.ts';
 
 async function person(trx: DbOrTrx, userId: string | null): Promise<Person | null> {
@@ -30,19 +30,21 @@ export async function publishAccessAttempt(
     doorId: string;
     deviceId: string;
     accountId: string;
-    userId: string;
+    /** The person who asked; null for a guest's link or a plate read by a camera. */
+    userId: string | null;
     channel: string;
     requestedState: 'OPEN' | 'CLOSED';
     outcome: string;
     occurredAt: number;
   },
+  holders: DoorHolders,
 ): Promise<void> {
   const granted = attempt.outcome === 'done';
   let who: Person | null | undefined;
   await enqueueForDoor(
     trx,
     'access',
-    { doorId: attempt.doorId, accountId: attempt.accountId },
+    { doorId: attempt.doorId, accountId: attempt.accountId, holders },
     granted ? 'access_granted' : 'access_denied',
     attempt.occurredAt,
     async (deliveryId) => {
@@ -80,12 +82,13 @@ export async function publishDoorChange(
     occurredAt: number;
     cause: { eventId: string; channel: string; userId: string | null } | null;
   },
+  holders: DoorHolders,
 ): Promise<void> {
   let facts: { owner: string; toggledBy: Person | null } | undefined;
   await enqueueForDoor(
     trx,
     'door',
-    { doorId: change.doorId, accountId: change.accountId },
+    { doorId: change.doorId, accountId: change.accountId, holders },
     `door${change.entityNumber}_${change.state === 'OPEN' ? 'open' : 'close'}`,
     change.occurredAt,
     async (deliveryId) => {
@@ -116,6 +119,7 @@ export async function publishDoorChange(
 export async function publishAccessListChange(
   trx: DbOrTrx,
   change: { doorId: string; userId: string; added: boolean; occurredAt: number },
+  holders: DoorHolders,
 ): Promise<void> {
   const door = await trx
     .selectFrom('doors as d')
@@ -129,7 +133,7 @@ export async function publishAccessListChange(
   await enqueueForDoor(
     trx,
     'management',
-    { doorId: door.id, accountId: door.account_id },
+    { doorId: door.id, accountId: door.account_id, holders },
     eventType,
     change.occurredAt,
     async (deliveryId) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDevice, DeviceInputError } from '../../src/access/devices.ts';
+import { createDevice } from '../../src/access/devices.ts';
+import { DeviceInputError } from '../../src/access/errors.ts';
 import { startTestApp } from '../helpers/test-app.ts';
 
 test('two registrations racing with one blackbox code: one controller, one clear refusal', async () => {

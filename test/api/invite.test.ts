@@ -44,7 +44,7 @@ async function doorsSeenBy(app: TestApp, token: string): Promise<Map<string, str
 async function sharingState(app: TestApp) {
   const db = app.ctx.db;
   return {
-    access: await db.selectFrom('door_access').selectAll().orderBy('door_id').orderBy('user_id').execute(),
+    access: await db.selectFrom('access_grants').selectAll().orderBy('id').execute(),
     invitations: await db.selectFrom('invitations').selectAll().orderBy('id').execute(),
     mail: await db.selectFrom('dev_mailbox').selectAll().orderBy('id').execute(),
   };
@@ -131,10 +131,11 @@ describe('Invite User (spec §5.6)', () => {
     assert.equal(toggle.body.message, '200');
 
     const grant = await app.ctx.db
-      .selectFrom('door_access')
+      .selectFrom('access_grants')
       .selectAll()
       .where('user_id', '=', person.userId)
       .executeTakeFirstOrThrow();
+    assert.deepEqual([grant.source, grant.ends_at], ['invitation', null], 'an open-ended invitation grant');
     assert.equal(grant.granted_by, adminId, 'the inviter is recorded');
     const [mail] = await listDevMailbox(app.ctx.db, 1);
     assert.equal(mail!.to, person.email);

@@ -93,18 +93,14 @@ describe('the hot caches are never stale', () => {
         .where('name', '=', 'Garage West')
         .executeTakeFirstOrThrow();
       const grant = await other.db
-        .selectFrom('door_access')
+        .selectFrom('access_grants')
         .selectAll()
         .where('door_id', '=', garage.id)
         .where('user_id', '=', john.id)
         .executeTakeFirstOrThrow();
-      await other.db
-        .deleteFrom('door_access')
-        .where('door_id', '=', garage.id)
-        .where('user_id', '=', john.id)
-        .execute();
+      await other.db.deleteFrom('access_grants').where('id', '=', grant.id).execute();
       assert.ok(!(await doorNames()).includes('Garage West'), 'access removed elsewhere: gone at once');
-      await other.db.insertInto('door_access').values(grant).execute();
+      await other.db.insertInto('access_grants').values(grant).execute();
       assert.ok((await doorNames()).includes('Garage West'));
     } finally {
       await other.db.updateTable('doors').set({ name: 'Garage' }).where('name', '=', 'Garage West').execute();

@@ -247,10 +247,11 @@ describe('the Admin pages', () => {
     assert.equal(garageDevice.is_online, 1);
     assert.ok(
       await app.ctx.db
-        .selectFrom('door_access')
+        .selectFrom('access_grants')
         .select('user_id')
         .where('door_id', '=', garage)
         .where('user_id', '=', johnId)
+        .where('ends_at', 'is', null)
         .executeTakeFirst(),
     );
   });
@@ -341,9 +342,10 @@ describe('the Admin pages', () => {
     assert.match(listed.text_, /aria-label="Remove production@parqex\.com from every door"/);
     await owner.post('/admin/sharing/remove', { csrf: await token(owner), user_id: productionId });
     const none = await app.ctx.db
-      .selectFrom('door_access')
+      .selectFrom('access_grants')
       .select('door_id')
       .where('user_id', '=', productionId)
+      .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', Date.now())]))
       .execute();
     assert.deepEqual(none, []);
   });

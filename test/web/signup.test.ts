@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createDevice } from '../../src/access/devices.ts';
-import { INVITATION_TTL_MS } from '../../src/access/invitations.ts';
+import { INVITATION_TTL_MS } from '../../src/access/invitation-records.ts';
 import { createUser } from '../../src/accounts/users.ts';
 import { ManualClock } from '../../src/lib/clock.ts';
 import { DevMailbox, listDevMailbox } from '../../src/mail/dev-mailbox.ts';

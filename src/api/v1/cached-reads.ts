@@ -1,8 +1,7 @@
-import { deviceFacts } from '../../access/device-facts.ts';
+import { type DeviceFacts, deviceFacts } from '../../access/device-facts.ts';
 import { findUserById, listVehicles } from '../../accounts/users.ts';
+import type { CachedProfile } from '../../app-caches.ts';
 import type { AppContext } from '../../app-context.ts';
-import type { CachedProfile } from '../../storage/hot-caches.ts';
-import type { DeviceFacts } from './wire-devices.ts';
 
 /** The user with their vehicles, through the hot caches (see `HotCaches`: never stale). */
 export function findProfile(ctx: AppContext, userId: string): Promise<CachedProfile | undefined> {

@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeHexId } from '../../access/ids.ts';
 import {
   CannotInviteYourself,
   DoorNotInAccount,
   InvitationMailFailed,
-  inviteUser,
-  listSharing,
   NotAccountAdmin,
   NothingToRemove,
-  type RemovalTarget,
-  removeAccess,
-} from '../../access/invitations.ts';
+} from '../../access/errors.ts';
+import { normalizeHexId } from '../../access/ids.ts';
+import { inviteUser } from '../../access/invite-user.ts';
+import { listSharing } from '../../access/list-sharing.ts';
+import { type RemovalTarget, removeAccess } from '../../access/remove-access.ts';
 import { findUserById, isEmailAddress, normalizeEmail } from '../../accounts/users.ts';
 import type { AppContext } from '../../app-context.ts';
 import { formatLocal } from '../../lib/time.ts';

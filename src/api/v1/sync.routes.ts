@@ -22,7 +22,11 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void 
         .code(401)
         .send({ errors: [{ code: 'invalid_token', message: 'the user no longer exists' }] });
     const { user, vehicles } = profile;
-    const doors = await listVisibleDoors(ctx.db, auth, { apiOnly: true, caches: ctx.caches });
+    const doors = await listVisibleDoors(ctx.db, auth, {
+      apiOnly: true,
+      at: ctx.clock.now(),
+      caches: ctx.caches,
+    });
     const facts = await cachedDeviceFacts(ctx, [...new Set(doors.map((d) => d.device.id))]);
     const devices = toWireDevices(doors, facts, user.timeZone);
     return reply.header('cache-control', 'no-store').send({

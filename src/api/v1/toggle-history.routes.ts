@@ -3,13 +3,11 @@ import {
   type AccessHistoryPage,
   type AccessHistoryQuery,
   accessHistory,
-  DeviceNotFound,
   HISTORY_LIMIT,
   type HistoryScope,
-  InvalidHistoryQuery,
 } from '../../access/access-history.ts';
+import { DeviceNotFound, DoorNotFound, InvalidHistoryQuery } from '../../access/errors.ts';
 import { normalizeHexId } from '../../access/ids.ts';
-import { DoorNotFound } from '../../access/toggle.ts';
 import type { AppContext } from '../../app-context.ts';
 import { formatLocal, isCalendarDate } from '../../lib/time.ts';
 import { authenticate } from './api-auth.ts';

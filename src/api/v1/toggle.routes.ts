@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DoorNotFound } from '../../access/errors.ts';
 import { normalizeHexId } from '../../access/ids.ts';
-import { DoorNotFound, type ToggleResult, toggleDoor } from '../../access/toggle.ts';
+import { type ToggleResult, toggleDoor } from '../../access/toggle.ts';
 import type { AppContext } from '../../app-context.ts';
 import { bearerChallenge } from '../../oauth/bearer.ts';
 import { authenticate } from './api-auth.ts';

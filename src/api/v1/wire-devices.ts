@@ -1,12 +1,6 @@
+import type { DeviceFacts } from '../../access/device-facts.ts';
 import type { VisibleDoor } from '../../access/visible-doors.ts';
 import { formatLocal } from '../../lib/time.ts';
-
-export interface DeviceFacts {
-  /** Every door of the device, seen or not: number_of_entities_controlled. */
-  doorCount: number;
-  ownerFirstName: string;
-  ownerLastName: string;
-}
 
 const NO_MAC = '000000000000';
 

@@ -1,4 +1,4 @@
-import type { PendingInvitation, SharedAccess } from '../../access/invitations.ts';
+import type { PendingInvitation, SharedAccess } from '../../access/list-sharing.ts';
 import type { User } from '../../accounts/users.ts';
 import { html, type SafeHtml } from '../../html/html.ts';
 import { layout } from '../../html/layout.ts';

@@ -18,6 +18,10 @@ export interface HistoryFilters {
 
 function what(e: HistoryEvent): SafeHtml {
   const verb = e.doorState === 'OPEN' ? 'open' : 'close';
+  if (e.user === null && (e.actor.kind === 'guest' || e.actor.kind === 'plate')) {
+    const who = e.actor.kind === 'guest' ? `Guest ${e.actor.label ?? ''}` : `Plate ${e.actor.label ?? ''}`;
+    return html`${who} asked <strong>${e.doorName}</strong> to ${verb}`;
+  }
   if (e.user === null) {
     return html`<strong>${e.doorName}</strong> ${e.doorState === 'OPEN' ? 'opened' : 'closed'}`;
   }
