@@ -547,6 +547,11 @@ describe('the API reference: /openapi.json and /docs', () => {
         `${operation} is named`,
       );
     }
+    for (const name of Object.keys(document.webhooks)) {
+      assert.ok(text.includes(`id="webhook_${name}"`), `a section for the ${name} webhook`);
+      assert.ok(text.includes(`<code>your endpoint: ${name}</code>`), `the ${name} webhook is named`);
+    }
+    assert.ok(text.includes('X-ParqEx-Api-Key'), 'the webhook headers');
     assert.ok(text.includes(`<code>${app.baseUrl}</code>`), 'the base URL');
     assert.ok(text.includes('href="/openapi.json"'));
     assert.ok(text.includes('Retry-After'));
