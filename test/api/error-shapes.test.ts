@@ -24,6 +24,7 @@ function assertErrors(call: Call, where: string) {
 function assertRefusedInput(caller: RouteCaller, call: Call, status: number, detail?: RegExp) {
   const where = `${caller.label}: ${call.text}`;
   assert.equal(call.status, status, where);
+  assert.ok(caller.route.response[status], `${where}: ${status} is documented`);
   assert.match(call.headers.get('content-type') ?? '', /^application\/json(;|$)/, where);
   let errors = call.body?.errors;
   if (caller.route.name === 'toggle') {

@@ -68,7 +68,7 @@ const TRAILING_SLASH = fc.boolean();
 /**
  * Whatever an authenticated client sends — any query, any body, any Content-Type, at any
  * spelling of any route — the documented API never answers 5xx: bad input is the client's, and
- * says so in the family's JSON shape. (A well-formed toggle of a real door could meet a 5xx
+ * says so in the family's JSON shape, with a status the document lists for that route. (A well-formed toggle of a real door could meet a 5xx
  * controller outcome; the ids drawn here are not the caller's doors.)
  */
 describe('no input makes the documented API answer 5xx', () => {
@@ -105,6 +105,7 @@ describe('no input makes the documented API answer 5xx', () => {
             call.status < 500,
             `${caller.label}${query} ${contentType} ${withBody}: ${call.status} ${call.text}`,
           );
+          assert.ok(caller.route.response[call.status], `${caller.label}: ${call.status} is documented`);
           if (call.status >= 400) {
             assert.match(call.headers.get('content-type') ?? '', /^application\/json/);
             assert.equal(typeof call.body.errors?.[0]?.code, 'string', call.text);

@@ -218,6 +218,8 @@ describe('the API reference: /openapi.json and /docs', () => {
       '401',
       '403',
       '404',
+      '413',
+      '415',
       '428',
       '429',
       '500',

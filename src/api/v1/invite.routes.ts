@@ -8,7 +8,7 @@ import type { AuthContext } from '../../oauth/bearer.ts';
 import { InvalidRequest } from './api-errors.ts';
 import { ANY_TOKEN, type ApiRoute, defineRoute, type ResponseDoc } from './define-route.ts';
 import { envelope } from './envelope.ts';
-import { apiFailures, json, refused, withExamples } from './response-docs.ts';
+import { apiFailures, bodyFailures, json, refused, withExamples } from './response-docs.ts';
 import { apiError, INVITE, INVITE_REQUEST, REMOVE_ACCESS_REQUEST } from './wire-examples.ts';
 import {
   AccessGranted,
@@ -112,6 +112,7 @@ export const inviteRoute = defineRoute({
       invited: { summary: 'Invitation sent', value: INVITE.invited },
     }),
     ...apiFailures(),
+    ...bodyFailures(),
     403: FORBIDDEN,
     404: refused(
       'A door that is not the account’s.',
@@ -253,6 +254,7 @@ export const removeAccessRoute = defineRoute({
       removed: { summary: 'Removed', value: INVITE.removed },
     }),
     ...apiFailures(),
+    ...bodyFailures(),
     403: FORBIDDEN,
     404: refused(
       'Nobody with this email or id has access to these doors.',

@@ -68,3 +68,24 @@ export function apiFailures(): Record<400 | 401 | 500, ResponseDoc> {
     }),
   };
 }
+
+/**
+ * The refusals of a body Fastify reads before the route (any method but GET): over 64 KiB (413), or
+ * of a type the API does not read (415). `body` makes the example's body (the toggle has its own).
+ */
+export function bodyFailures(
+  schema: TSchema = ApiErrors,
+  body: (code: string, message: string) => unknown = apiError,
+): Record<413 | 415, ResponseDoc> {
+  return {
+    413: json('The body is larger than 64 KiB.', schema, {
+      tooLarge: { summary: 'Too large', value: body('invalid_request', 'the body is larger than 64 KiB') },
+    }),
+    415: json('The body is of a type the API does not read: send JSON.', schema, {
+      notJson: {
+        summary: 'Not JSON',
+        value: body('invalid_request', 'the body must be JSON, sent with Content-Type: application/json'),
+      },
+    }),
+  };
+}

@@ -1,7 +1,7 @@
 import { getSettings } from '../../accounts/settings.ts';
 import { ANY_TOKEN, defineRoute } from './define-route.ts';
 import { envelope } from './envelope.ts';
-import { apiFailures, json } from './response-docs.ts';
+import { apiFailures, bodyFailures, json } from './response-docs.ts';
 import { SETTINGS } from './wire-examples.ts';
 import { envelope as envelopeSchema, Settings } from './wire-schemas.ts';
 
@@ -21,6 +21,7 @@ export const settingsRoute = defineRoute({
       settings: { summary: 'Settings', value: SETTINGS },
     }),
     ...apiFailures(),
+    ...bodyFailures(),
   },
   handler: async ({ ctx, auth, reply }) => {
     const settings = await getSettings(ctx.db, auth.userId, ctx.pinBox);

@@ -1,7 +1,7 @@
 import { listVisibleDoors } from '../../access/visible-doors.ts';
 import { cachedDeviceFacts, findProfile } from './cached-reads.ts';
 import { ANY_TOKEN, type ApiCall, type ApiRoute, defineRoute } from './define-route.ts';
-import { apiFailures, json } from './response-docs.ts';
+import { apiFailures, bodyFailures, json } from './response-docs.ts';
 import { toWireDevices } from './wire-devices.ts';
 import { SYNC } from './wire-examples.ts';
 import { toWireProfile } from './wire-profile.ts';
@@ -59,5 +59,10 @@ const SYNC_DOC = {
 /** Spec §5.3: documented as GET; POST answers alike (the docs show both). */
 export const syncRoutes = [
   defineRoute({ method: 'GET', operationId: 'getUserDevices', ...SYNC_DOC }),
-  defineRoute({ method: 'POST', operationId: 'getUserDevicesByPost', ...SYNC_DOC }),
+  defineRoute({
+    method: 'POST',
+    operationId: 'getUserDevicesByPost',
+    ...SYNC_DOC,
+    response: { ...SYNC_DOC.response, ...bodyFailures() },
+  }),
 ];

@@ -2,9 +2,9 @@ import { normalizeHexId } from '../../access/ids.ts';
 import { type ToggleResult, toggleDoor } from '../../access/toggle.ts';
 import { bearerChallenge } from '../../oauth/bearer.ts';
 import { API_SECURITY, defineRoute } from './define-route.ts';
-import { apiFailures, json, withExamples } from './response-docs.ts';
+import { apiFailures, bodyFailures, json, withExamples } from './response-docs.ts';
 import { cooldownMessage, TOGGLE_MESSAGES } from './toggle-messages.ts';
-import { apiError, TOGGLE, TOGGLE_REQUEST } from './wire-examples.ts';
+import { apiError, failedToggle, TOGGLE, TOGGLE_REQUEST } from './wire-examples.ts';
 import { ApiErrors, ToggleOutcome, ToggleRequest } from './wire-schemas.ts';
 
 export { cooldownMessage, TOGGLE_MESSAGES };
@@ -68,6 +68,7 @@ export const toggleRoute = defineRoute({
       { cooldown: { summary: 'Too soon', value: TOGGLE.cooldown } },
       { 'Retry-After': { type: 'integer', description: 'Seconds until the door may be toggled again.' } },
     ),
+    ...bodyFailures(ToggleOutcome, (code, message) => failedToggle(code, message, TOGGLE_MESSAGES.malformed)),
     500: apiFailures()[500],
     501: json('The controller does not support this action.', ToggleOutcome, {
       unsupported: { summary: 'Not implemented', value: TOGGLE.unsupported },
