@@ -92,9 +92,13 @@ Success: \`{"success": true, "timestamp": <epoch milliseconds>, "data": {…}}\`
 
 ## Errors
 
-\`{"errors": [{"code": "…", "message": "…"}]}\` with a meaningful status: \`400\` malformed request, \`401\` missing, invalid, expired or revoked token (with \`WWW-Authenticate: Bearer …\`), \`403\` a scope is missing (\`error="insufficient_scope"\`), \`404\` not found (also another account's door), \`429\` too soon (with \`Retry-After\`), \`500\` our fault. Toggle answers keep the documented \`success\` and \`message\` beside \`errors\`. The OAuth endpoints answer RFC 6749 errors: \`{"error": "…", "error_description": "…"}\`.
+\`{"errors": [{"code": "…", "message": "…"}]}\` with a meaningful status: \`400\` malformed request (the message says what is wrong: \`the body is not valid JSON: …\`, \`door_id is required\`, \`limit must be a whole number from 1 to 1000\`), \`413\` a body over 64 KiB, \`415\` a body that is not JSON, \`401\` missing, invalid, expired or revoked token (with \`WWW-Authenticate: Bearer …\`), \`403\` a scope is missing (\`error="insufficient_scope"\`), \`404\` not found (also another account's door), \`429\` too soon (with \`Retry-After\`), \`500\` our fault. Toggle answers keep the documented \`success\` and \`message\` beside \`errors\`. The OAuth endpoints answer RFC 6749 errors: \`{"error": "…", "error_description": "…"}\`.
 
-Where the published docs show invalid JSON (an empty \`timestamp\`, \`"success": true\` on failures), the examples here show what this server really sends.`;
+Where the published docs show invalid JSON (an empty \`timestamp\`, \`"success": true\` on failures), the examples here show what this server really sends.
+
+## Webhooks
+
+When ParqEx staff switch them on for your application, ParqEx POSTs each event to your HTTPS endpoint, once per user who authorized your application and can see what happened, with your API key in \`X-ParqEx-Api-Key\` and a Standard Webhooks signature. The \`webhooks\` section of this document lists every event and its body.`;
 
 /**
  * A documented API route (`src/api/v1`) is listed with its own schema at its printed path (its other
