@@ -9,13 +9,8 @@ import Fastify, {
 } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerOpenApi } from './api/openapi/openapi.routes.ts';
+import { registerApiV1 } from './api/v1/api-v1.ts';
 import { apiError, INTERNAL_ERROR_MESSAGE } from './api/v1/envelope.ts';
-import { registerInviteRoutes } from './api/v1/invite.routes.ts';
-import { registerSettingsRoutes } from './api/v1/settings.routes.ts';
-import { registerSyncRoutes } from './api/v1/sync.routes.ts';
-import { registerToggleRoutes } from './api/v1/toggle.routes.ts';
-import { registerToggleHistoryRoutes } from './api/v1/toggle-history.routes.ts';
-import { registerUserInfoRoutes } from './api/v1/user-info.routes.ts';
 import type { AppContext } from './app-context.ts';
 import { setPageHeaders } from './html/security-headers.ts';
 import { uuid } from './lib/crypto.ts';
@@ -201,12 +196,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       encodings: ['gzip', 'deflate'],
       zlibOptions: { level: 1 },
     });
-    registerUserInfoRoutes(api, ctx);
-    registerSettingsRoutes(api, ctx);
-    registerSyncRoutes(api, ctx);
-    registerToggleRoutes(api, ctx);
-    registerInviteRoutes(api, ctx);
-    registerToggleHistoryRoutes(api, ctx);
+    registerApiV1(api, ctx);
   });
   if (ctx.config.env === 'development') registerDemoRoutes(app, ctx);
   return app;

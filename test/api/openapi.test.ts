@@ -3,8 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { addVehicle, removeVehicle } from '../../src/accounts/vehicles.ts';
+import { webhookNameOf } from '../../src/api/openapi/webhook-docs.ts';
+import { API_ROUTES } from '../../src/api/v1/api-v1.ts';
 import { TOGGLE_MESSAGES } from '../../src/api/v1/toggle.routes.ts';
+import { enqueuePing } from '../../src/webhooks/delivery-admin.ts';
 import { JOHN, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
+import { testingDoors } from './access-fixtures.ts';
 
 /** Every documented endpoint and method (spec §3, §5), at the path the docs print. */
 const DOCUMENTED = [
@@ -46,7 +51,11 @@ function examplesIn(document: any): { where: string; schema: unknown; value: unk
     for (const [name, e] of Object.entries<any>(m.examples ?? {}))
       found.push({ where: `${where} ${name}`, schema: m.schema, value: e.value });
   };
-  for (const [path, item] of Object.entries<any>(document.paths)) {
+  const items = [
+    ...Object.entries<any>(document.paths),
+    ...Object.entries<any>(document.webhooks ?? {}).map(([name, item]) => [`webhook ${name}`, item]),
+  ];
+  for (const [path, item] of items) {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
@@ -209,6 +218,8 @@ describe('the API reference: /openapi.json and /docs', () => {
       '401',
       '403',
       '404',
+      '413',
+      '415',
       '428',
       '429',
       '500',
@@ -413,6 +424,109 @@ describe('the API reference: /openapi.json and /docs', () => {
     }
   });
 
+  test('every route of the documented API is listed with the schema it validates with', () => {
+    /** The schema as the document shows it: without the refusals' words and the examples. */
+    const documented = (schema: unknown) =>
+      JSON.parse(
+        JSON.stringify(schema, (key, value) =>
+          key === 'x-error' || key === 'x-examples' ? undefined : value,
+        ),
+      );
+    const apiOperations = operationsOf(document).filter((op) => op.includes(' /oauth/v1/'));
+    assert.deepEqual(apiOperations, API_ROUTES.map((r) => `${r.method} ${r.printedPath}`).sort());
+    for (const route of API_ROUTES) {
+      const operation = document.paths[route.printedPath][route.method.toLowerCase()];
+      const at = `${route.method} ${route.printedPath}`;
+      assert.equal(operation.operationId, route.operationId, at);
+      assert.equal(operation.summary, route.summary, at);
+      if (route.body) {
+        const media = operation.requestBody.content['application/json'];
+        assert.deepEqual(media.schema, documented(route.body), at);
+        assert.ok(Object.keys(media.examples).length > 0, `${at} has a body example`);
+      } else {
+        assert.equal(operation.requestBody, undefined, at);
+      }
+      const query = route.querystring as unknown as
+        | { properties: Record<string, unknown>; required?: string[] }
+        | undefined;
+      assert.deepEqual(
+        (operation.parameters ?? [])
+          .filter((p: any) => p.in === 'query')
+          .map((p: any) => [p.name, p.required]),
+        Object.keys(query?.properties ?? {}).map((name) => [name, (query?.required ?? []).includes(name)]),
+        at,
+      );
+      assert.deepEqual(Object.keys(operation.responses).sort(), Object.keys(route.response).sort(), at);
+    }
+    assert.ok(!JSON.stringify(document).includes('x-error'), "the refusals' words are not in the document");
+  });
+
+  test('the webhooks section describes every event ParqEx sends, and the real bodies match it', async () => {
+    const fresh = await startTestApp({
+      env: { PARQEX_SIMULATOR_TRAVEL_MS: '0', PARQEX_TOGGLE_COOLDOWN_S: '0' },
+    });
+    try {
+      const { lobby } = await testingDoors(fresh);
+      const client = await fresh.registerClient({
+        isInternal: true,
+        environment: 'development',
+        redirectUris: ['http://127.0.0.1/cb'],
+      });
+      const { endpoint } = await fresh.ctx.webhooks.create(
+        { clientId: client.id, url: 'http://127.0.0.1:9/hook', families: ['door', 'management', 'access'] },
+        Date.now(),
+      );
+      const owner = (await fresh.tokensFor({ client, user: TEST_OWNER })).access_token;
+      const openOnly = (await fresh.tokensFor({ client, user: TEST_OWNER, scope: 'opendoor' })).access_token;
+      const toggle = (token: string, door_state: string) =>
+        fresh.api('/oauth/v1/endpoint/toggle', token, { body: { door_id: lobby.id, door_state } });
+      assert.equal((await toggle(owner, 'OPEN')).status, 200);
+      assert.equal((await toggle(owner, 'CLOSED')).status, 200);
+      assert.equal((await toggle(openOnly, 'CLOSED')).status, 403);
+      const share = { email: JOHN.email, door_ids: [lobby.id] };
+      assert.equal((await fresh.api(INVITE, owner, { body: share })).status, 200);
+      assert.equal((await fresh.api(INVITE, owner, { method: 'DELETE', body: share })).status, 200);
+      const ownerId = (
+        await fresh.ctx.db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', TEST_OWNER.email)
+          .executeTakeFirstOrThrow()
+      ).id;
+      const now = fresh.ctx.clock.now();
+      const vehicle = await addVehicle(
+        fresh.ctx.db,
+        ownerId,
+        { plate: 'PQX 123', region: 'NY', make: null, model: null, color: null },
+        now,
+      );
+      assert.ok(await removeVehicle(fresh.ctx.db, ownerId, vehicle, now));
+      await enqueuePing(fresh.ctx.db, endpoint.id, now);
+
+      const webhooks = (await fresh.api('/openapi.json')).body.webhooks;
+      const deliveries = await fresh.ctx.db
+        .selectFrom('webhook_deliveries')
+        .select(['event_type', 'payload'])
+        .where('endpoint_id', '=', endpoint.id)
+        .execute();
+      const seen = new Set<string>();
+      for (const delivery of deliveries) {
+        const name = webhookNameOf(delivery.event_type);
+        seen.add(name);
+        assert.ok(webhooks[name], `${delivery.event_type} is documented`);
+        const validate = ajv.compile(webhooks[name].post.requestBody.content['application/json'].schema);
+        const payload = JSON.parse(delivery.payload);
+        assert.ok(
+          validate(payload),
+          `${delivery.event_type}: ${JSON.stringify(validate.errors)}\n${delivery.payload}`,
+        );
+      }
+      assert.deepEqual([...seen].sort(), Object.keys(webhooks).sort(), 'every documented event was sent');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('GET /docs is a page naming every endpoint, with the page security headers', async () => {
     const page = await fetch(`${app.baseUrl}/docs`);
     const text = await page.text();
@@ -435,6 +549,11 @@ describe('the API reference: /openapi.json and /docs', () => {
         `${operation} is named`,
       );
     }
+    for (const name of Object.keys(document.webhooks)) {
+      assert.ok(text.includes(`id="webhook_${name}"`), `a section for the ${name} webhook`);
+      assert.ok(text.includes(`<code>your endpoint: ${name}</code>`), `the ${name} webhook is named`);
+    }
+    assert.ok(text.includes('X-ParqEx-Api-Key'), 'the webhook headers');
     assert.ok(text.includes(`<code>${app.baseUrl}</code>`), 'the base URL');
     assert.ok(text.includes('href="/openapi.json"'));
     assert.ok(text.includes('Retry-After'));

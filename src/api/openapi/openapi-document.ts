@@ -1,8 +1,10 @@
 import type { FastifyDynamicSwaggerOptions, SwaggerTransform } from '@fastify/swagger';
 import type { FastifySchema } from 'fastify';
 import { SCOPE_DESCRIPTIONS } from '../../oauth/scopes.ts';
+import { ERROR_WORDS } from '../v1/api-validation.ts';
 import { BASE_URL } from './examples.ts';
 import { BEARER, CLIENT_BASIC, findRouteDoc, OAUTH, type RouteDoc } from './route-docs.ts';
+import { webhooksSection } from './webhook-docs.ts';
 
 /** The parts of an OpenAPI 3.1 document this module and the reference page read. */
 export interface OpenApiDocument {
@@ -11,6 +13,7 @@ export interface OpenApiDocument {
   servers?: { url: string; description?: string }[];
   tags?: { name: string; description?: string }[];
   paths: Record<string, Record<string, OpenApiOperation>>;
+  webhooks?: Record<string, Record<string, OpenApiOperation>>;
   components?: Record<string, unknown>;
 }
 
@@ -89,16 +92,24 @@ Success: \`{"success": true, "timestamp": <epoch milliseconds>, "data": {…}}\`
 
 ## Errors
 
-\`{"errors": [{"code": "…", "message": "…"}]}\` with a meaningful status: \`400\` malformed request, \`401\` missing, invalid, expired or revoked token (with \`WWW-Authenticate: Bearer …\`), \`403\` a scope is missing (\`error="insufficient_scope"\`), \`404\` not found (also another account's door), \`429\` too soon (with \`Retry-After\`), \`500\` our fault. Toggle answers keep the documented \`success\` and \`message\` beside \`errors\`. The OAuth endpoints answer RFC 6749 errors: \`{"error": "…", "error_description": "…"}\`.
+\`{"errors": [{"code": "…", "message": "…"}]}\` with a meaningful status: \`400\` malformed request (the message says what is wrong: \`the body is not valid JSON: …\`, \`door_id is required\`, \`limit must be a whole number from 1 to 1000\`), \`413\` a body over 64 KiB, \`415\` a body that is not JSON, \`401\` missing, invalid, expired or revoked token (with \`WWW-Authenticate: Bearer …\`), \`403\` a scope is missing (\`error="insufficient_scope"\`), \`404\` not found (also another account's door), \`429\` too soon (with \`Retry-After\`), \`500\` our fault. Toggle answers keep the documented \`success\` and \`message\` beside \`errors\`. The OAuth endpoints answer RFC 6749 errors: \`{"error": "…", "error_description": "…"}\`.
 
-Where the published docs show invalid JSON (an empty \`timestamp\`, \`"success": true\` on failures), the examples here show what this server really sends.`;
+Where the published docs show invalid JSON (an empty \`timestamp\`, \`"success": true\` on failures), the examples here show what this server really sends.
+
+## Webhooks
+
+When ParqEx staff switch them on for your application, ParqEx POSTs each event to your HTTPS endpoint, once per user who authorized your application and can see what happened, with your API key in \`X-ParqEx-Api-Key\` and a Standard Webhooks signature. The \`webhooks\` section of this document lists every event and its body.`;
 
 /**
- * The route's documentation instead of its (absent) schema, at the path the docs print; every
- * other route and spelling is hidden. A route serving several methods gets their union here, and
- * `finishOperations` gives each method its own operation.
+ * A documented API route (`src/api/v1`) is listed with its own schema at its printed path (its other
+ * spellings come `hide`-marked). An OAuth endpoint gets its documentation from `route-docs.ts`
+ * instead of its (absent) schema, at the path the docs print. Every other route is hidden. A route
+ * serving several methods gets their union here, and `finishOperations` gives each method its own
+ * operation.
  */
-export const documentRoute: SwaggerTransform = ({ url, route }) => {
+export const documentRoute: SwaggerTransform = ({ schema, url, route }) => {
+  if ((route.config as { apiRoute?: unknown } | undefined)?.apiRoute)
+    return { schema: schema as FastifySchema, url };
   const methods = typeof route.method === 'string' ? [route.method] : [...route.method];
   const found = methods.flatMap((method) => findRouteDoc(method, url) ?? []);
   const first = found[0];
@@ -130,7 +141,9 @@ export function finishOperations(document: OpenApiDocument): OpenApiDocument {
       if (!operation) continue;
       const found = findRouteDoc(method, path);
       if (!found) {
-        delete item[method];
+        // A documented API route carries its own operation; a method of a route documented for
+        // another method only is dropped.
+        if (operation.operationId === undefined) delete item[method];
         continue;
       }
       const { doc } = found;
@@ -173,6 +186,10 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
           name: 'Sharing (internal)',
           description: 'Sharing doors with other people: ParqEx’s own applications only.',
         },
+        {
+          name: 'Webhooks',
+          description: 'The events ParqEx POSTs to your HTTPS endpoint, when staff switched them on.',
+        },
       ],
       components: {
         securitySchemes: {
@@ -204,9 +221,25 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
       },
     },
     transform: documentRoute,
-    transformObject: (input) =>
-      finishOperations((input as { openapiObject: unknown }).openapiObject as OpenApiDocument) as never,
+    transformObject: (input) => {
+      const document = finishOperations(
+        (input as { openapiObject: unknown }).openapiObject as OpenApiDocument,
+      );
+      return withoutErrorWords({ ...document, webhooks: webhooksSection() }) as never;
+    },
   };
+}
+
+/** The document without the refusals' words (`x-error`): they are for the validator, not for readers. */
+function withoutErrorWords(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutErrorWords);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== ERROR_WORDS)
+        .map(([key, v]) => [key, withoutErrorWords(v)]),
+    );
+  return value;
 }
 
 /**

@@ -1,34 +1,22 @@
 import { type TSchema, Type } from 'typebox';
-import { INTERNAL_ERROR_MESSAGE } from '../v1/envelope.ts';
+import { API_SECURITY } from '../v1/define-route.ts';
+import { json } from '../v1/response-docs.ts';
+import { OneOf } from '../v1/wire-schemas.ts';
 import * as example from './examples.ts';
 import {
-  AccessGranted,
-  AccessRemoved,
-  ApiErrors,
   ClientCredentials,
-  envelope,
-  History,
-  HistoryQuery,
   Introspection,
-  InvitationSent,
-  InviteRequest,
   OAuthErrorBody,
-  OneOf,
-  Profile,
-  RemoveAccessRequest,
   ServerMetadata,
-  Settings,
-  Sharing,
-  Sync,
-  ToggleOutcome,
-  ToggleRequest,
   TokenResponse,
 } from './schemas.ts';
 
 /**
- * The documentation of every documented route, keyed by `METHOD path` with the path as the docs
- * print it. `@fastify/swagger` uses these instead of the (absent) route schemas, so documenting a
- * route never changes how it validates or serializes. A route missing here is not listed.
+ * The documentation of the OAuth endpoints (spec §3), keyed by `METHOD path` with the path as the
+ * docs print it. Those endpoints parse their own input (the documented quirks: a GET token request,
+ * a repeated `grant_type`), so `@fastify/swagger` uses these instead of route schemas and
+ * documenting them never changes what they accept. The documented API's routes carry their own
+ * schemas and words (`src/api/v1/*.routes.ts`).
  */
 export interface RouteDoc {
   operationId: string;
@@ -45,22 +33,11 @@ export interface RouteDoc {
 }
 
 /** The security scheme names of the document (see openapi-document.ts). */
-export const OAUTH = 'ParqExOAuth';
-export const BEARER = 'BearerToken';
-export const CLIENT_BASIC = 'ClientBasic';
+export const OAUTH = API_SECURITY.oauth;
+export const BEARER = API_SECURITY.bearer;
+export const CLIENT_BASIC = API_SECURITY.clientBasic;
 
 const FORM = 'application/x-www-form-urlencoded';
-
-type Examples = Record<string, { summary: string; value: unknown }>;
-
-function json(description: string, schema: TSchema, examples: Examples, headers?: Record<string, object>) {
-  return {
-    ...schema,
-    'x-response-description': description,
-    'x-examples': examples,
-    ...(headers ? { headers } : {}),
-  };
-}
 
 function noBody(description: string, headers?: Record<string, object>) {
   return { type: 'null', description, ...(headers ? { headers } : {}) };
@@ -74,42 +51,6 @@ const NO_STORE = {
   'Cache-Control': { type: 'string', const: 'no-store', description: 'Token responses are never cached.' },
   Pragma: { type: 'string', const: 'no-cache' },
 };
-
-const BEARER_CHALLENGE = {
-  'WWW-Authenticate': {
-    type: 'string',
-    description: 'RFC 6750 §3, e.g. `Bearer realm="parqex", error="invalid_token", error_description="…"`.',
-  },
-};
-
-/** The bearer failures and the generic 500 every documented API endpoint can answer (spec §4). */
-function apiFailures(): Record<string, object> {
-  return {
-    400: json('Malformed request, or the access token was sent in the query string.', ApiErrors, {
-      tokenInQuery: {
-        summary: 'Token in the query string',
-        value: example.apiError('invalid_request', 'send the access token in the Authorization header'),
-      },
-    }),
-    401: json(
-      'No access token, or it is invalid, expired or revoked.',
-      ApiErrors,
-      {
-        invalidToken: {
-          summary: 'Expired or revoked token',
-          value: example.apiError('invalid_token', 'the access token is invalid, expired or revoked'),
-        },
-      },
-      BEARER_CHALLENGE,
-    ),
-    500: json('Something went wrong on our side; nothing internal is revealed.', ApiErrors, {
-      internal: {
-        summary: 'Internal error',
-        value: example.apiError('internal_error', INTERNAL_ERROR_MESSAGE),
-      },
-    }),
-  };
-}
 
 function oauthFailures(): Record<string, object> {
   return {
@@ -142,9 +83,7 @@ function oauthFailures(): Record<string, object> {
   };
 }
 
-/** Any valid access token; the scopes do not matter. */
 type Security = Record<string, string[]>[];
-const ANY_TOKEN: Security = [{ [OAUTH]: [] }, { [BEARER]: [] }];
 /** HTTP Basic, or `{}`: client_id and client_secret as parameters (client_secret_post). */
 const CLIENT_AUTH: Security = [{ [CLIENT_BASIC]: [] }, {}];
 const PUBLIC: Security = [];
@@ -188,41 +127,6 @@ const TOKEN_MANAGEMENT_BODY = (extra: Record<string, TSchema>) =>
   });
 
 const OAUTH_TAG = 'OAuth 2.0';
-const USER_TAG = 'User';
-const ACCESS_TAG = 'Access points';
-const SHARING_TAG = 'Sharing (internal)';
-
-const SYNC_DOC = {
-  summary: 'Get User Devices',
-  description:
-    'Everything the user has: every device they own or were given a door of, with only the doors they can see (and only doors their owner opened to applications), plus their profile. The documented top-level `devices` array stays where the docs print it, beside the success envelope; `profile`, `marketplace`, `guests` and `access` sit next to it. `online` and `door_sensor_paired` are ParqEx additions. GET and POST answer alike.',
-  tags: [ACCESS_TAG],
-  security: ANY_TOKEN,
-  response: {
-    200: json('The user’s devices, doors and profile.', Sync, {
-      devices: { summary: 'John Doe’s devices', value: example.SYNC },
-    }),
-    ...apiFailures(),
-  },
-};
-
-const INVITE_ROLE =
-  'Internal: only applications ParqEx marks as internal (first-party) may call it, for the Admin of the account.';
-
-const INVITE_FORBIDDEN = json(
-  'Not a ParqEx application, or the user is not the account’s Admin.',
-  ApiErrors,
-  {
-    thirdParty: {
-      summary: 'A third-party application',
-      value: example.apiError('forbidden', 'Inviting users is available to ParqEx applications only.'),
-    },
-    notAdmin: {
-      summary: 'Not the Admin',
-      value: example.apiError('forbidden', "Only the account's Admin can share its doors."),
-    },
-  },
-);
 
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /oauth/v2/endpoints/authorization/': {
@@ -384,203 +288,6 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     response: {
       200: json('Server metadata; `issuer` is the base URL.', ServerMetadata, {
         metadata: { summary: 'Metadata', value: example.METADATA },
-      }),
-    },
-  },
-
-  'GET /oauth/v1/endpoints/user-info': {
-    operationId: 'getUserInfo',
-    summary: 'Get User Info',
-    description:
-      'The profile of the user who authorized your application: the documented `id`, `first_name`, `last_name`, plus email, phone, address and vehicles.',
-    tags: [USER_TAG],
-    security: ANY_TOKEN,
-    response: {
-      200: json('The user’s profile.', envelope(Profile), {
-        profile: { summary: 'John Doe', value: example.USER_INFO },
-      }),
-      ...apiFailures(),
-    },
-  },
-
-  'POST /oauth/v1/endpoints/user-info': {
-    operationId: 'getUserSettings',
-    summary: 'Get User Settings',
-    description:
-      'The same URL as Get User Info, told apart by the method; no body. `pin_code` is the user’s keypad PIN, returned only for their own authorizations (null when none is set). Users change their settings on their ParqEx account page.',
-    tags: [USER_TAG],
-    security: ANY_TOKEN,
-    response: {
-      200: json('The user’s settings.', envelope(Settings), {
-        settings: { summary: 'Settings', value: example.SETTINGS },
-      }),
-      ...apiFailures(),
-    },
-  },
-
-  'GET /oauth/v1/endpoints/sync': { operationId: 'getUserDevices', ...SYNC_DOC },
-  'POST /oauth/v1/endpoints/sync': { operationId: 'getUserDevicesByPost', ...SYNC_DOC },
-
-  'POST /oauth/v1/endpoint/toggle': {
-    operationId: 'toggleAccessPoint',
-    summary: 'Toggle Access Point',
-    description:
-      'Asks a door (gate, garage door, pedestrian door, elevator button) to open or close. The controller decides what to do given the door’s known state. Printed by the docs as `/oauth/v1/endpoint/toggle` (singular); `/oauth/v1/endpoints/toggle` and the `/api/…` spellings work too.\n\n- `OPEN` needs the `OPENDOOR` scope, `CLOSED` the `CLOSEDOOR` scope (else `403`).\n- A door the user cannot reach is `404`, whoever owns it.\n- Wait about 20 seconds between toggles of the same door: sooner is `429` with `Retry-After`.\n- Every attempt, successful or not, is written to the access history.\n\nThe body has `success` (true only when done), `timestamp` and the documented `message`; failures add `errors` with a stable `code`.',
-    tags: [ACCESS_TAG],
-    security: [{ [OAUTH]: ['OPENDOOR'] }, { [OAUTH]: ['CLOSEDOOR'] }, { [BEARER]: [] }],
-    'x-scopes': '`OPENDOOR` to open (`door_state` `OPEN`), `CLOSEDOOR` to close (`door_state` `CLOSED`).',
-    body: {
-      ...ToggleRequest,
-      'x-examples': { open: { summary: 'Open a door', value: example.TOGGLE_REQUEST } },
-    } as TSchema,
-    response: {
-      200: json('Done.', ToggleOutcome, { done: { summary: 'Done', value: example.TOGGLE.done } }),
-      400: json('Malformed request: bad JSON, a missing or invalid field.', ToggleOutcome, {
-        malformed: { summary: 'Malformed request', value: example.TOGGLE.malformed },
-      }),
-      401: apiFailures()[401]!,
-      403: json(
-        'The token lacks the scope this action needs.',
-        ToggleOutcome,
-        { insufficientScope: { summary: 'Missing OPENDOOR', value: example.TOGGLE.insufficientScope } },
-        {
-          'WWW-Authenticate': {
-            type: 'string',
-            description: '`Bearer realm="parqex", error="insufficient_scope", …, scope="OPENDOOR"`',
-          },
-        },
-      ),
-      404: json('No door with this id that the user can reach.', ApiErrors, {
-        notFound: {
-          summary: 'Unknown door',
-          value: example.apiError('door_not_found', 'No door with this id.'),
-        },
-      }),
-      428: json('The door needs a paired door sensor first.', ToggleOutcome, {
-        noSensor: { summary: 'No door sensor', value: example.TOGGLE.noSensor },
-      }),
-      429: json(
-        'The door was toggled moments ago.',
-        ToggleOutcome,
-        { cooldown: { summary: 'Too soon', value: example.TOGGLE.cooldown } },
-        { 'Retry-After': { type: 'integer', description: 'Seconds until the door may be toggled again.' } },
-      ),
-      500: apiFailures()[500]!,
-      501: json('The controller does not support this action.', ToggleOutcome, {
-        unsupported: { summary: 'Not implemented', value: example.TOGGLE.unsupported },
-      }),
-      502: json('The controller rejected our credentials.', ToggleOutcome, {
-        unauthorized: { summary: 'Controller authentication error', value: example.TOGGLE.unauthorized },
-      }),
-      503: json('The controller is offline or cannot be found.', ToggleOutcome, {
-        offline: { summary: 'Controller offline', value: example.TOGGLE.offline },
-      }),
-    },
-  },
-
-  'GET /oauth/v1/endpoints/toggle-history': {
-    operationId: 'getAccessHistory',
-    summary: 'Get Access History',
-    description:
-      'Access events, newest first, of the doors the user can see, for the days from `start_date` to `end_date` (inclusive, in the user’s time zone). On a door the user owns they see everyone’s events; on a door they were given, their own events and the door sensor’s. `user.id` is `""` when no person caused the event. Pages of `limit` events: pass `next_cursor` as `cursor` for the next one.\n\nExample (the docs’ request, with `TODAY` for their `<TODAY>` placeholder):\n\n```\nGET /oauth/v1/endpoints/toggle-history?start_date=2019-12-01&end_date=TODAY&history_type=door&door_id=70fc7ebd63d841d9a9f06ff815be1e7c\n```',
-    tags: [ACCESS_TAG],
-    security: ANY_TOKEN,
-    querystring: HistoryQuery,
-    response: {
-      200: json('One page of events.', History, {
-        events: { summary: 'A door’s history', value: example.HISTORY },
-      }),
-      400: json('A missing or invalid query parameter, or the token in the query string.', ApiErrors, {
-        invalid: {
-          summary: 'Bad history_type',
-          value: example.apiError('invalid_request', 'history_type must be door, device or user'),
-        },
-      }),
-      401: apiFailures()[401]!,
-      404: json('No door (or device) with this id that the user can see.', ApiErrors, {
-        door: { summary: 'Unknown door', value: example.apiError('door_not_found', 'No door with this id.') },
-        device: {
-          summary: 'Unknown device',
-          value: example.apiError('device_not_found', 'No device with this id.'),
-        },
-      }),
-      500: apiFailures()[500]!,
-    },
-  },
-
-  'POST /oauth/v1/endpoints/invite': {
-    operationId: 'inviteUser',
-    summary: 'Invite User (internal)',
-    description: `Shares doors of the Admin’s account with a person by email. An existing user gets access at once and a notification email (\`200\`, \`access_granted\`); an unknown email gets a pending invitation and a sign-up email (\`201\`, \`invitation_sent\`), and access starts when they sign up. ${INVITE_ROLE}`,
-    tags: [SHARING_TAG],
-    security: ANY_TOKEN,
-    body: {
-      ...InviteRequest,
-      'x-examples': { invite: { summary: 'Share one door', value: example.INVITE_REQUEST } },
-    } as TSchema,
-    response: {
-      200: json('An existing user: access given at once.', envelope(AccessGranted), {
-        granted: { summary: 'Access given', value: example.INVITE.granted },
-      }),
-      201: json('An unknown email: invitation sent.', envelope(InvitationSent), {
-        invited: { summary: 'Invitation sent', value: example.INVITE.invited },
-      }),
-      ...apiFailures(),
-      403: INVITE_FORBIDDEN,
-      404: json('A door that is not the account’s.', ApiErrors, {
-        notFound: {
-          summary: 'Unknown door',
-          value: example.apiError('door_not_found', 'No door with the id 70fc7ebd63d841d9a9f06ff815be1e7c.'),
-        },
-      }),
-      503: json('The invitation email could not be sent, so no invitation was made.', ApiErrors, {
-        mail: {
-          summary: 'Mail down',
-          value: example.apiError(
-            'mail_not_sent',
-            'The invitation email could not be sent, so no invitation was made. Please try again later.',
-          ),
-        },
-      }),
-    },
-  },
-
-  'GET /oauth/v1/endpoints/invite': {
-    operationId: 'listInvitations',
-    summary: 'List invitations and shared access (internal)',
-    description: `The account’s pending invitations and the people its doors are shared with. ${INVITE_ROLE}`,
-    tags: [SHARING_TAG],
-    security: ANY_TOKEN,
-    response: {
-      200: json('Invitations and shared access.', envelope(Sharing), {
-        list: { summary: 'One invitation, one person', value: example.INVITE.list },
-      }),
-      ...apiFailures(),
-      403: INVITE_FORBIDDEN,
-    },
-  },
-
-  'DELETE /oauth/v1/endpoints/invite': {
-    operationId: 'removeAccess',
-    summary: 'Remove shared access (internal)',
-    description: `Takes back access given to a person and cancels their pending invitations: the listed doors, or all of them when \`door_ids\` is absent. ${INVITE_ROLE}`,
-    tags: [SHARING_TAG],
-    security: ANY_TOKEN,
-    body: {
-      ...RemoveAccessRequest,
-      'x-examples': { remove: { summary: 'Take back one door', value: example.REMOVE_ACCESS_REQUEST } },
-    } as TSchema,
-    response: {
-      200: json('Removed.', envelope(AccessRemoved), {
-        removed: { summary: 'Removed', value: example.INVITE.removed },
-      }),
-      ...apiFailures(),
-      403: INVITE_FORBIDDEN,
-      404: json('Nobody with this email or id has access to these doors.', ApiErrors, {
-        nothing: {
-          summary: 'Nothing to remove',
-          value: example.apiError('not_found', 'Nobody with this email or id has access to these doors.'),
-        },
       }),
     },
   },

@@ -1,52 +1,72 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listVisibleDoors } from '../../access/visible-doors.ts';
-import type { AppContext } from '../../app-context.ts';
-import { authenticate } from './api-auth.ts';
 import { cachedDeviceFacts, findProfile } from './cached-reads.ts';
-import { documentedPaths } from './paths.ts';
+import { ANY_TOKEN, type ApiCall, type ApiRoute, defineRoute } from './define-route.ts';
+import { apiFailures, bodyFailures, json } from './response-docs.ts';
 import { toWireDevices } from './wire-devices.ts';
+import { SYNC } from './wire-examples.ts';
 import { toWireProfile } from './wire-profile.ts';
+import { Sync } from './wire-schemas.ts';
 
 /**
  * Get User Devices (spec §5.3): every device the person owns or was given a door of, with only the
  * doors they can see. The documented top-level `devices` stays where the docs put it; the other
  * promised sections sit beside it.
  */
-export function registerSyncRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const auth = await authenticate(ctx, request, reply);
-    if (!auth) return reply;
-    const profile = await findProfile(ctx, auth.userId);
-    if (!profile)
-      return reply
-        .code(401)
-        .send({ errors: [{ code: 'invalid_token', message: 'the user no longer exists' }] });
-    const { user, vehicles } = profile;
-    const doors = await listVisibleDoors(ctx.db, auth, {
-      apiOnly: true,
-      at: ctx.clock.now(),
-      caches: ctx.caches,
-    });
-    const facts = await cachedDeviceFacts(ctx, [...new Set(doors.map((d) => d.device.id))]);
-    const devices = toWireDevices(doors, facts, user.timeZone);
-    return reply.header('cache-control', 'no-store').send({
-      success: true,
-      timestamp: ctx.clock.now(),
-      devices,
-      profile: toWireProfile(user, vehicles),
-      marketplace: { bookings: [] },
-      guests: { guests: [] },
-      access: {
-        doors: doors.map((d) => ({
-          door_id: d.door.id,
-          device_id: d.device.id,
-          user_relationship: d.relationship,
-        })),
-      },
-    });
-  };
-  for (const url of documentedPaths('sync')) {
-    app.get(url, handler);
-    app.post(url, handler);
-  }
+async function sync({ ctx, auth, reply }: ApiCall) {
+  const profile = await findProfile(ctx, auth.userId);
+  if (!profile)
+    return reply
+      .code(401)
+      .send({ errors: [{ code: 'invalid_token', message: 'the user no longer exists' }] });
+  const { user, vehicles } = profile;
+  const doors = await listVisibleDoors(ctx.db, auth, {
+    apiOnly: true,
+    at: ctx.clock.now(),
+    caches: ctx.caches,
+  });
+  const facts = await cachedDeviceFacts(ctx, [...new Set(doors.map((d) => d.device.id))]);
+  const devices = toWireDevices(doors, facts, user.timeZone);
+  return reply.header('cache-control', 'no-store').send({
+    success: true,
+    timestamp: ctx.clock.now(),
+    devices,
+    profile: toWireProfile(user, vehicles),
+    marketplace: { bookings: [] },
+    guests: { guests: [] },
+    access: {
+      doors: doors.map((d) => ({
+        door_id: d.door.id,
+        device_id: d.device.id,
+        user_relationship: d.relationship,
+      })),
+    },
+  });
 }
+
+const SYNC_DOC = {
+  name: 'sync',
+  printedPath: '/oauth/v1/endpoints/sync',
+  summary: 'Get User Devices',
+  description:
+    'Everything the user has: every device they own or were given a door of, with only the doors they can see (and only doors their owner opened to applications), plus their profile. The documented top-level `devices` array stays where the docs print it, beside the success envelope; `profile`, `marketplace`, `guests` and `access` sit next to it. `online` and `door_sensor_paired` are ParqEx additions. GET and POST answer alike.',
+  tags: ['Access points'],
+  security: ANY_TOKEN,
+  response: {
+    200: json('The user’s devices, doors and profile.', Sync, {
+      devices: { summary: 'John Doe’s devices', value: SYNC },
+    }),
+    ...apiFailures(),
+  },
+  handler: sync,
+} satisfies Omit<ApiRoute, 'method' | 'operationId'>;
+
+/** Spec §5.3: documented as GET; POST answers alike (the docs show both). */
+export const syncRoutes = [
+  defineRoute({ method: 'GET', operationId: 'getUserDevices', ...SYNC_DOC }),
+  defineRoute({
+    method: 'POST',
+    operationId: 'getUserDevicesByPost',
+    ...SYNC_DOC,
+    response: { ...SYNC_DOC.response, ...bodyFailures() },
+  }),
+];

@@ -1,4 +1,3 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type AccessHistoryPage,
   type AccessHistoryQuery,
@@ -6,69 +5,52 @@ import {
   HISTORY_LIMIT,
   type HistoryScope,
 } from '../../access/access-history.ts';
-import { DeviceNotFound, DoorNotFound, InvalidHistoryQuery } from '../../access/errors.ts';
 import { normalizeHexId } from '../../access/ids.ts';
-import type { AppContext } from '../../app-context.ts';
 import { formatLocal, isCalendarDate } from '../../lib/time.ts';
-import { authenticate } from './api-auth.ts';
-import { apiError, envelope } from './envelope.ts';
-import { documentedPaths } from './paths.ts';
+import { InvalidRequest } from './api-errors.ts';
+import { ANY_TOKEN, defineRoute } from './define-route.ts';
+import { envelope } from './envelope.ts';
+import { apiFailures, json } from './response-docs.ts';
+import { apiError, HISTORY } from './wire-examples.ts';
+import { ApiErrors, History, HistoryQuery } from './wire-schemas.ts';
 
-const HISTORY_TYPES = ['door', 'device', 'user'] as const;
-
-/** The query's one value of `name`: undefined when absent, an error message when repeated. */
-function single(query: Record<string, unknown>, name: string): string | undefined | { error: string } {
-  const value = query[name];
-  if (value === undefined || typeof value === 'string') return value;
-  return { error: `${name} must be given once` };
+/** The query as the schema let it through (unknown parameters are ignored). */
+interface WireHistoryQuery {
+  start_date: string;
+  end_date: string;
+  history_type: 'door' | 'device' | 'user';
+  door_id?: string;
+  device_id?: string;
+  limit?: number;
+  cursor?: string;
 }
 
-/** Spec §5.5: YYYY-MM-DD in the user's time zone; decision: the docs' <TODAY> placeholder as TODAY. */
-function localDay(name: string, value: string | undefined): string | { error: string } {
-  if (value === undefined || value === '') return { error: `${name} is required (YYYY-MM-DD or TODAY)` };
+/** Spec §5.5: a real day of the calendar (the schema checked the form), or the docs' TODAY. */
+function localDay(name: string, value: string): string {
   if (value !== 'TODAY' && !isCalendarDate(value))
-    return { error: `${name} must be a date written YYYY-MM-DD, or TODAY` };
+    throw new InvalidRequest(`${name} must be a date written YYYY-MM-DD, or TODAY`);
   return value;
 }
 
-/** Spec §5.5: the documented query, in wire names, to the service's query; or what is wrong with it. */
-function parseQuery(raw: unknown): AccessHistoryQuery | { error: string } {
-  const query = (raw ?? {}) as Record<string, unknown>;
-  const values: Record<string, string | undefined> = {};
-  for (const name of ['start_date', 'end_date', 'history_type', 'door_id', 'device_id', 'limit', 'cursor']) {
-    const value = single(query, name);
-    if (typeof value === 'object') return value;
-    values[name] = value;
-  }
-  const startDate = localDay('start_date', values.start_date);
-  if (typeof startDate === 'object') return startDate;
-  const endDate = localDay('end_date', values.end_date);
-  if (typeof endDate === 'object') return endDate;
-  const type = values.history_type;
-  if (type === undefined || type === '') return { error: 'history_type is required: door, device or user' };
-  if (!(HISTORY_TYPES as readonly string[]).includes(type))
-    return { error: 'history_type must be door, device or user' };
-
+/** Spec §5.5: the documented query, in wire names, to the service's query. */
+function toQuery(query: WireHistoryQuery): AccessHistoryQuery {
+  const startDate = localDay('start_date', query.start_date);
+  const endDate = localDay('end_date', query.end_date);
+  const type = query.history_type;
   let scope: HistoryScope = { type: 'user' };
   if (type === 'door' || type === 'device') {
     const name = type === 'door' ? 'door_id' : 'device_id';
-    const raw = values[name];
-    if (raw === undefined || raw === '') return { error: `${name} is required when history_type is ${type}` };
+    const raw = query[name];
+    if (raw === undefined || raw === '')
+      throw new InvalidRequest(`${name} is required when history_type is ${type}`);
     // Spec §4: every id parameter accepts the 32-hex and the dashed UUID form, any case.
-    const id = normalizeHexId(raw);
-    if (!id) return { error: `${name} must be a ${type} id (32 hexadecimal characters or a UUID)` };
+    const id = normalizeHexId(raw)!;
     scope = type === 'door' ? { type, doorId: id } : { type, deviceId: id };
   }
-
-  // Spec §5.5, decision: limit defaults to 100, at most 1000; a larger one is refused, not cut.
-  let limit: number = HISTORY_LIMIT.default;
-  if (values.limit !== undefined) {
-    limit = /^\d{1,7}$/.test(values.limit) ? Number(values.limit) : 0;
-    if (limit < 1 || limit > HISTORY_LIMIT.max)
-      return { error: `limit must be a whole number from 1 to ${HISTORY_LIMIT.max}` };
-  }
+  // Spec §5.5, decision: limit defaults to 100, at most 1000 (the schema refuses a larger one).
+  const limit = query.limit ?? HISTORY_LIMIT.default;
   // An empty cursor is the first page, so clients may send `cursor=` with a null next_cursor.
-  const cursor = values.cursor === '' ? undefined : values.cursor;
+  const cursor = query.cursor === '' ? undefined : query.cursor;
   return { startDate, endDate, scope, limit, ...(cursor === undefined ? {} : { cursor }) };
 }
 
@@ -95,27 +77,37 @@ function toWire(page: AccessHistoryPage) {
 }
 
 /** Get Access History (spec §5.5), at every documented spelling. */
-export function registerToggleHistoryRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const auth = await authenticate(ctx, request, reply);
-    if (!auth) return reply;
-    const query = parseQuery(request.query);
-    if ('error' in query) return reply.code(400).send(apiError('invalid_request', query.error));
+export const toggleHistoryRoute = defineRoute({
+  method: 'GET',
+  name: 'toggle-history',
+  printedPath: '/oauth/v1/endpoints/toggle-history',
+  operationId: 'getAccessHistory',
+  summary: 'Get Access History',
+  description:
+    'Access events, newest first, of the doors the user can see, for the days from `start_date` to `end_date` (inclusive, in the user’s time zone). On a door the user owns they see everyone’s events; on a door they were given, their own events and the door sensor’s. `user.id` is `""` when no person caused the event. Pages of `limit` events: pass `next_cursor` as `cursor` for the next one.\n\nExample (the docs’ request, with `TODAY` for their `<TODAY>` placeholder):\n\n```\nGET /oauth/v1/endpoints/toggle-history?start_date=2019-12-01&end_date=TODAY&history_type=door&door_id=70fc7ebd63d841d9a9f06ff815be1e7c\n```',
+  tags: ['Access points'],
+  security: ANY_TOKEN,
+  querystring: HistoryQuery,
+  response: {
+    200: json('One page of events.', History, { events: { summary: 'A door’s history', value: HISTORY } }),
+    400: json('A missing or invalid query parameter, or the token in the query string.', ApiErrors, {
+      invalid: {
+        summary: 'Bad history_type',
+        value: apiError('invalid_request', 'history_type must be door, device or user'),
+      },
+    }),
+    401: apiFailures()[401],
+    404: json('No door (or device) with this id that the user can see.', ApiErrors, {
+      door: { summary: 'Unknown door', value: apiError('door_not_found', 'No door with this id.') },
+      device: { summary: 'Unknown device', value: apiError('device_not_found', 'No device with this id.') },
+    }),
+    500: apiFailures()[500],
+  },
+  handler: async ({ ctx, auth, request, reply }) => {
+    const query = toQuery(request.query as WireHistoryQuery);
     const now = ctx.clock.now();
-    let page: AccessHistoryPage;
-    try {
-      page = await accessHistory(ctx.db, auth, query, { apiOnly: true, now, caches: ctx.caches });
-    } catch (error) {
-      // Spec §5.4/§5.5: another account's door or device is "not found", never "forbidden".
-      if (error instanceof DoorNotFound)
-        return reply.code(404).send(apiError('door_not_found', 'No door with this id.'));
-      if (error instanceof DeviceNotFound)
-        return reply.code(404).send(apiError('device_not_found', 'No device with this id.'));
-      if (error instanceof InvalidHistoryQuery)
-        return reply.code(400).send(apiError('invalid_request', error.message));
-      throw error;
-    }
+    // Spec §5.4/§5.5: another account's door or device is "not found" (thrown), never "forbidden".
+    const page = await accessHistory(ctx.db, auth, query, { apiOnly: true, now, caches: ctx.caches });
     return reply.header('cache-control', 'no-store').send(envelope(toWire(page), now));
-  };
-  for (const url of documentedPaths('toggle-history')) app.get(url, handler);
-}
+  },
+});

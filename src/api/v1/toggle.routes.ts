@@ -1,28 +1,13 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DoorNotFound } from '../../access/errors.ts';
 import { normalizeHexId } from '../../access/ids.ts';
 import { type ToggleResult, toggleDoor } from '../../access/toggle.ts';
-import type { AppContext } from '../../app-context.ts';
 import { bearerChallenge } from '../../oauth/bearer.ts';
-import { authenticate } from './api-auth.ts';
-import { documentedPaths } from './paths.ts';
+import { API_SECURITY, defineRoute } from './define-route.ts';
+import { apiFailures, bodyFailures, json, withExamples } from './response-docs.ts';
+import { cooldownMessage, TOGGLE_MESSAGES } from './toggle-messages.ts';
+import { apiError, failedToggle, TOGGLE, TOGGLE_REQUEST } from './wire-examples.ts';
+import { ApiErrors, ToggleOutcome, ToggleRequest } from './wire-schemas.ts';
 
-const HARDWARE = 'ParqEx Controller';
-
-/** ParqEx docs, Toggle Access Point: the outcome messages, with our HTTP statuses (spec §5.4). */
-export const TOGGLE_MESSAGES = {
-  done: '200',
-  malformed: `Error communicating with ${HARDWARE}. Malformed Request. (400)`,
-  unauthorized: `Error communicating with ${HARDWARE}. Authentication error. (401)`,
-  offline: `Sorry, your ${HARDWARE} can't be found. Please unplug the ${HARDWARE} and then plug it back in.`,
-  no_sensor: `Your ${HARDWARE} requires pairing a door sensor before the request can be processed. (428)`,
-  unsupported: `Error communicating with ${HARDWARE}. Not Implemented error. (501)`,
-} as const;
-
-/** The 429 message of the per-door cooldown (our decision: the docs' "wait about 20 s" advice). */
-export function cooldownMessage(waitS: number): string {
-  return `This door was just toggled. Please wait ${waitS} seconds before toggling it again.`;
-}
+export { cooldownMessage, TOGGLE_MESSAGES };
 
 const STATUS: Record<Exclude<ToggleResult['outcome'], 'done' | 'insufficient_scope' | 'cooldown'>, number> = {
   offline: 503,
@@ -39,51 +24,77 @@ function outcomeBody(now: number, message: string, error?: { code: string; messa
   return { success: error === undefined, timestamp: now, message, ...(error ? { errors: [error] } : {}) };
 }
 
-function malformed(reply: FastifyReply, now: number, detail: string) {
-  return reply
-    .code(400)
-    .send(outcomeBody(now, TOGGLE_MESSAGES.malformed, { code: 'invalid_request', message: detail }));
-}
+const { oauth, bearer } = API_SECURITY;
 
 /** Toggle Access Point (spec §5.4), at every documented spelling. */
-export function registerToggleRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const auth = await authenticate(ctx, request, reply);
-    if (!auth) return reply;
+export const toggleRoute = defineRoute({
+  method: 'POST',
+  name: 'toggle',
+  printedPath: '/oauth/v1/endpoint/toggle',
+  operationId: 'toggleAccessPoint',
+  summary: 'Toggle Access Point',
+  description:
+    'Asks a door (gate, garage door, pedestrian door, elevator button) to open or close. The controller decides what to do given the door’s known state. Printed by the docs as `/oauth/v1/endpoint/toggle` (singular); `/oauth/v1/endpoints/toggle` and the `/api/…` spellings work too.\n\n- `OPEN` needs the `OPENDOOR` scope, `CLOSED` the `CLOSEDOOR` scope (else `403`).\n- A door the user cannot reach is `404`, whoever owns it.\n- Wait about 20 seconds between toggles of the same door: sooner is `429` with `Retry-After`.\n- Every attempt, successful or not, is written to the access history.\n\nThe body has `success` (true only when done), `timestamp` and the documented `message`; failures add `errors` with a stable `code`. A malformed request (bad JSON, a missing or invalid field) answers the documented malformed-request message, with `errors` saying what is wrong.',
+  tags: ['Access points'],
+  security: [{ [oauth]: ['OPENDOOR'] }, { [oauth]: ['CLOSEDOOR'] }, { [bearer]: [] }],
+  'x-scopes': '`OPENDOOR` to open (`door_state` `OPEN`), `CLOSEDOOR` to close (`door_state` `CLOSED`).',
+  body: withExamples(ToggleRequest, { open: { summary: 'Open a door', value: TOGGLE_REQUEST } }),
+  response: {
+    200: json('Done.', ToggleOutcome, { done: { summary: 'Done', value: TOGGLE.done } }),
+    400: json('Malformed request: bad JSON, a missing or invalid field.', ToggleOutcome, {
+      malformed: { summary: 'Malformed request', value: TOGGLE.malformed },
+    }),
+    401: apiFailures()[401],
+    403: json(
+      'The token lacks the scope this action needs.',
+      ToggleOutcome,
+      { insufficientScope: { summary: 'Missing OPENDOOR', value: TOGGLE.insufficientScope } },
+      {
+        'WWW-Authenticate': {
+          type: 'string',
+          description: '`Bearer realm="parqex", error="insufficient_scope", …, scope="OPENDOOR"`',
+        },
+      },
+    ),
+    404: json('No door with this id that the user can reach.', ApiErrors, {
+      notFound: { summary: 'Unknown door', value: apiError('door_not_found', 'No door with this id.') },
+    }),
+    428: json('The door needs a paired door sensor first.', ToggleOutcome, {
+      noSensor: { summary: 'No door sensor', value: TOGGLE.noSensor },
+    }),
+    429: json(
+      'The door was toggled moments ago.',
+      ToggleOutcome,
+      { cooldown: { summary: 'Too soon', value: TOGGLE.cooldown } },
+      { 'Retry-After': { type: 'integer', description: 'Seconds until the door may be toggled again.' } },
+    ),
+    ...bodyFailures(ToggleOutcome, (code, message) => failedToggle(code, message, TOGGLE_MESSAGES.malformed)),
+    500: apiFailures()[500],
+    501: json('The controller does not support this action.', ToggleOutcome, {
+      unsupported: { summary: 'Not implemented', value: TOGGLE.unsupported },
+    }),
+    502: json('The controller rejected our credentials.', ToggleOutcome, {
+      unauthorized: { summary: 'Controller authentication error', value: TOGGLE.unauthorized },
+    }),
+    503: json('The controller is offline or cannot be found.', ToggleOutcome, {
+      offline: { summary: 'Controller offline', value: TOGGLE.offline },
+    }),
+  },
+  // Spec §5.4: a malformed request (bad JSON too) gets the documented message.
+  invalidInputBody: (ctx, error) => outcomeBody(ctx.clock.now(), TOGGLE_MESSAGES.malformed, error),
+  handler: async ({ ctx, auth, request, reply }) => {
+    const body = request.body as { door_id: string; door_state: 'OPEN' | 'CLOSED' };
+    // The schema checked the id's form; this is its one canonical spelling.
+    const doorId = normalizeHexId(body.door_id)!;
+    const state = body.door_state;
     const now = ctx.clock.now();
-    const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return malformed(
-        reply,
-        now,
-        'the body must be a JSON object {"door_id": …, "door_state": "OPEN"|"CLOSED"}',
-      );
-    }
-    const { door_id: rawDoorId, door_state: state } = body as Record<string, unknown>;
-    if (rawDoorId === undefined) return malformed(reply, now, 'door_id is required');
-    const doorId = normalizeHexId(rawDoorId);
-    if (!doorId)
-      return malformed(reply, now, 'door_id must be a door id (32 hexadecimal characters or a UUID)');
-    if (state !== 'OPEN' && state !== 'CLOSED')
-      return malformed(reply, now, 'door_state must be "OPEN" or "CLOSED"');
-
     const client = await ctx.store.findClient(auth.clientId);
-    let result: ToggleResult;
-    try {
-      result = await toggleDoor(
-        ctx.toggleDeps,
-        { ...auth, channel: client?.name ?? 'API', clientId: auth.clientId, scopes: auth.scopes },
-        { doorId, state },
-        { apiOnly: true, now },
-      );
-    } catch (error) {
-      if (error instanceof DoorNotFound) {
-        return reply
-          .code(404)
-          .send({ errors: [{ code: 'door_not_found', message: 'No door with this id.' }] });
-      }
-      throw error;
-    }
+    const result = await toggleDoor(
+      ctx.toggleDeps,
+      { ...auth, channel: client?.name ?? 'API', clientId: auth.clientId, scopes: auth.scopes },
+      { doorId, state },
+      { apiOnly: true, now },
+    );
     request.log.info({ event: 'door.toggle', doorId, state, outcome: result.outcome }, 'toggle');
     ctx.metrics.toggled(result.outcome, 'api');
     switch (result.outcome) {
@@ -113,12 +124,5 @@ export function registerToggleRoutes(app: FastifyInstance, ctx: AppContext): voi
           .send(outcomeBody(now, message, { code: `controller_${result.outcome}`, message }));
       }
     }
-  };
-  // Malformed JSON is answered with the documented malformed-request message too.
-  const errorHandler = (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-    if (error.statusCode === 400 || error.statusCode === 415)
-      return malformed(reply, ctx.clock.now(), error.message);
-    throw error;
-  };
-  for (const url of documentedPaths('toggle')) app.post(url, { errorHandler }, handler);
-}
+  },
+});

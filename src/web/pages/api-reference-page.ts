@@ -180,11 +180,25 @@ ${Object.entries(response.content ?? {}).map(
 </section>`;
 }
 
-/** The API reference page (`GET /docs`): the OpenAPI document, readable. No script, no inline style. */
+/**
+ * The API reference page (`GET /docs`): the OpenAPI document, readable — its paths, and its
+ * webhooks (OpenAPI 3.1), each shown as the POST ParqEx sends to your endpoint. No script, no inline
+ * style.
+ */
 export function apiReferencePage(document: OpenApiDocument): string {
-  const operations = Object.entries(document.paths).flatMap(([path, item]) =>
-    HTTP_METHODS.flatMap((method) => (item[method] ? [{ path, method, operation: item[method] }] : [])),
-  );
+  const operationsOf = (
+    items: Record<string, Record<string, OpenApiOperation>>,
+    label: (key: string) => string,
+  ) =>
+    Object.entries(items).flatMap(([key, item]) =>
+      HTTP_METHODS.flatMap((method) =>
+        item[method] ? [{ path: label(key), method, operation: item[method] }] : [],
+      ),
+    );
+  const operations = [
+    ...operationsOf(document.paths, (path) => path),
+    ...operationsOf(document.webhooks ?? {}, (name) => `your endpoint: ${name}`),
+  ];
   const tags = document.tags ?? [];
   const groups = tags.map((tag) => ({
     tag,

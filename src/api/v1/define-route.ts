@@ -1,0 +1,122 @@
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TSchema } from 'typebox';
+import type { AppContext } from '../../app-context.ts';
+import { type AuthContext, checkBearer, isBearerFailure, sendBearerFailure } from '../../oauth/bearer.ts';
+import { documentedPaths } from './paths.ts';
+
+/** The OpenAPI security requirements an operation lists (scheme names: see `API_SECURITY`). */
+export type Security = Record<string, string[]>[];
+
+/** The security scheme names of the document. */
+export const API_SECURITY = {
+  oauth: 'ParqExOAuth',
+  bearer: 'BearerToken',
+  clientBasic: 'ClientBasic',
+} as const;
+
+/** Any valid access token; the scopes do not matter. */
+export const ANY_TOKEN: Security = [{ [API_SECURITY.oauth]: [] }, { [API_SECURITY.bearer]: [] }];
+
+/**
+ * A documented response: its JSON schema with the words of the document (`x-response-description`),
+ * examples (`x-examples`) and headers, as `@fastify/swagger` reads them.
+ */
+export type ResponseDoc = Record<string, unknown>;
+
+/**
+ * One method of one documented endpoint (spec §5): how it is called, validated, documented and
+ * answered. The schemas validate the request (Fastify, with `apiValidatorCompiler`) and are the
+ * OpenAPI document's (with `@fastify/swagger`): one source.
+ */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The endpoint's name: it answers at every spelling of `documentedPaths(name)` (spec §4). */
+  name: string;
+  /** The spelling the docs print, the one the OpenAPI document lists. */
+  printedPath: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  security: Security;
+  /** The spec's words for the scopes, when they depend on the request. */
+  'x-scopes'?: string;
+  querystring?: TSchema;
+  body?: TSchema;
+  response: Record<number, ResponseDoc>;
+  /**
+   * Runs after the bearer check and before the input is read: throw a DomainError to refuse the
+   * caller (e.g. only an internal client's Admin may invite).
+   */
+  admit?: (ctx: AppContext, auth: AuthContext) => Promise<void>;
+  /** The body of refused input, when the endpoint documents its own (the toggle's `message`). */
+  invalidInputBody?: (ctx: AppContext, error: { code: string; message: string }) => unknown;
+  handler: (call: ApiCall) => Promise<unknown>;
+}
+
+/** What a handler gets: the context, the bearer's AuthContext, and the validated request. */
+export interface ApiCall {
+  ctx: AppContext;
+  auth: AuthContext;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** Types a route definition (the identity: the object is the definition). */
+export function defineRoute(route: ApiRoute): ApiRoute {
+  return route;
+}
+
+/** The route definition behind a request of the API scope (its `config.apiRoute`). */
+export function apiRouteOf(request: FastifyRequest): ApiRoute | undefined {
+  return (request.routeOptions.config as { apiRoute?: ApiRoute }).apiRoute;
+}
+
+/** The schema Fastify gets: validation parts always; the documentation at the printed path only. */
+function fastifySchema(route: ApiRoute, isPrinted: boolean): Record<string, unknown> {
+  const validation = {
+    ...(route.querystring ? { querystring: route.querystring } : {}),
+    ...(route.body ? { body: route.body } : {}),
+  };
+  if (!isPrinted) return { ...validation, hide: true };
+  const { operationId, summary, description, tags, security, response } = route;
+  return {
+    operationId,
+    summary,
+    description,
+    tags,
+    security,
+    ...(route['x-scopes'] ? { 'x-scopes': route['x-scopes'] } : {}),
+    ...validation,
+    response,
+  };
+}
+
+const authOf = new WeakMap<FastifyRequest, AuthContext>();
+
+/**
+ * Registers the routes at every documented spelling. The bearer check (RFC 6750) and `admit` run
+ * on request, so an unauthenticated or unadmitted caller is refused before its body is even read.
+ */
+export function registerRoutes(app: FastifyInstance, ctx: AppContext, routes: readonly ApiRoute[]): void {
+  for (const route of routes) {
+    const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+      const auth = await checkBearer(ctx, request);
+      if (isBearerFailure(auth)) return sendBearerFailure(reply, auth);
+      await route.admit?.(ctx, auth);
+      authOf.set(request, auth);
+    };
+    const handler = (request: FastifyRequest, reply: FastifyReply) =>
+      route.handler({ ctx, auth: authOf.get(request)!, request, reply });
+    for (const url of documentedPaths(route.name)) {
+      app.route({
+        method: route.method,
+        url,
+        schema: fastifySchema(route, url === route.printedPath),
+        config: { apiRoute: route } as FastifyContextConfig,
+        onRequest,
+        handler,
+      });
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { TSchema } from 'typebox';
+import type { ResponseDoc } from './define-route.ts';
+import { INTERNAL_ERROR_MESSAGE } from './envelope.ts';
+import { apiError } from './wire-examples.ts';
+import { ApiErrors } from './wire-schemas.ts';
+
+/** Examples of a response, by name, as the document lists them. */
+export type Examples = Record<string, { summary: string; value: unknown }>;
+
+/** A documented JSON response: its schema, words, examples and headers (read by `@fastify/swagger`). */
+export function json(
+  description: string,
+  schema: TSchema,
+  examples: Examples,
+  headers?: Record<string, object>,
+): ResponseDoc {
+  return {
+    ...schema,
+    'x-response-description': description,
+    'x-examples': examples,
+    ...(headers ? { headers } : {}),
+  };
+}
+
+/** A request body's schema with its examples. */
+export function withExamples(schema: TSchema, examples: Examples): TSchema {
+  return { ...schema, 'x-examples': examples } as TSchema;
+}
+
+export const BEARER_CHALLENGE = {
+  'WWW-Authenticate': {
+    type: 'string',
+    description: 'RFC 6750 §3, e.g. `Bearer realm="parqex", error="invalid_token", error_description="…"`.',
+  },
+};
+
+/** A refusal in the documented envelope, with one example. */
+export function refused(description: string, summary: string, code: string, message: string): ResponseDoc {
+  return json(description, ApiErrors, { [code]: { summary, value: apiError(code, message) } });
+}
+
+/** The failures every documented API endpoint can answer (spec §4): bad input, bearer, our fault. */
+export function apiFailures(): Record<400 | 401 | 500, ResponseDoc> {
+  return {
+    400: json('Malformed request, or the access token was sent in the query string.', ApiErrors, {
+      invalidRequest: {
+        summary: 'Malformed request',
+        value: apiError('invalid_request', 'the body is not valid JSON: Unexpected end of JSON input'),
+      },
+      tokenInQuery: {
+        summary: 'Token in the query string',
+        value: apiError('invalid_request', 'send the access token in the Authorization header'),
+      },
+    }),
+    401: json(
+      'No access token, or it is invalid, expired or revoked.',
+      ApiErrors,
+      {
+        invalidToken: {
+          summary: 'Expired or revoked token',
+          value: apiError('invalid_token', 'the access token is invalid, expired or revoked'),
+        },
+      },
+      BEARER_CHALLENGE,
+    ),
+    500: json('Something went wrong on our side; nothing internal is revealed.', ApiErrors, {
+      internal: { summary: 'Internal error', value: apiError('internal_error', INTERNAL_ERROR_MESSAGE) },
+    }),
+  };
+}
+
+/**
+ * The refusals of a body Fastify reads before the route (any method but GET): over 64 KiB (413), or
+ * of a type the API does not read (415). `body` makes the example's body (the toggle has its own).
+ */
+export function bodyFailures(
+  schema: TSchema = ApiErrors,
+  body: (code: string, message: string) => unknown = apiError,
+): Record<413 | 415, ResponseDoc> {
+  return {
+    413: json('The body is larger than 64 KiB.', schema, {
+      tooLarge: { summary: 'Too large', value: body('invalid_request', 'the body is larger than 64 KiB') },
+    }),
+    415: json('The body is of a type the API does not read: send JSON.', schema, {
+      notJson: {
+        summary: 'Not JSON',
+        value: body('invalid_request', 'the body must be JSON, sent with Content-Type: application/json'),
+      },
+    }),
+  };
+}
