@@ -1,17 +1,12 @@
 import type { DeviceFacts } from './access/device-facts.ts';
 import { VisibleDoorsCache } from './access/visible-doors-cache.ts';
-import type { User, Vehicle } from './accounts/users.ts';
+import type { CachedProfile } from './api/v1/api-deps.ts';
 import type { AccessTokenRecord } from './oauth/ports.ts';
 import { HotCaches } from './storage/hot-caches.ts';
 
 const MAX_TOKENS = 50_000;
 const MAX_PROFILES = 20_000;
 const MAX_DEVICE_FACTS = 20_000;
-
-export interface CachedProfile {
-  user: User;
-  vehicles: Vehicle[];
-}
 
 /**
  * This process's hot caches (see `HotCaches` for why they are never stale), each typed by the

@@ -64,7 +64,7 @@ export const ROOMS = {
     'demo',
   ],
   // The composition root: builds the context, registers every route, runs the periodic work.
-  'app-caches': ['lib', 'storage', 'accounts', 'oauth', 'access'],
+  'app-caches': ['lib', 'storage', 'accounts', 'oauth', 'access', 'api'],
   'app-context': [
     'app-caches',
     'lib',

@@ -1,8 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.ts';
 import { setPageHeaders } from '../../html/security-headers.ts';
-import { apiReferencePage } from '../../web/pages/api-reference-page.ts';
+import { apiReferencePage } from './api-reference-page.ts';
 import { publishedDocument, swaggerOptions } from './openapi-document.ts';
 
 /**
@@ -10,7 +9,10 @@ import { publishedDocument, swaggerOptions } from './openapi-document.ts';
  * before the routes), `GET /openapi.json` serves the OpenAPI 3.1 document that Postman and
  * Insomnia import, and `GET /docs` the same document as a readable page.
  */
-export async function registerOpenApi(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  ctx: { readonly publicUrl: string },
+): Promise<void> {
   await app.register(swagger, swaggerOptions());
   app.get('/openapi.json', async (_request, reply) =>
     reply

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app-context.ts';
+import type { ApiDeps } from './api-deps.ts';
 import { renderApiError } from './api-errors.ts';
 import { apiSchemaErrorFormatter, apiValidatorCompiler } from './api-validation.ts';
 import { type ApiRoute, apiRouteOf, registerRoutes } from './define-route.ts';
@@ -25,7 +25,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
  * failure — refused input, a domain error, an unexpected one — rendered in one place (spec §4).
  * Responses are sent with JSON.stringify: the response schemas document, they do not filter.
  */
-export function registerApiV1(api: FastifyInstance, ctx: AppContext): void {
+export function registerApiV1(api: FastifyInstance, ctx: ApiDeps): void {
   api.setValidatorCompiler(apiValidatorCompiler);
   api.setSchemaErrorFormatter(apiSchemaErrorFormatter);
   api.setSerializerCompiler(() => (data) => JSON.stringify(data));

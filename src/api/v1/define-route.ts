@@ -1,7 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
-import type { AppContext } from '../../app-context.ts';
 import { type AuthContext, checkBearer, isBearerFailure, sendBearerFailure } from '../../oauth/bearer.ts';
+import type { ApiDeps } from './api-deps.ts';
 import { documentedPaths } from './paths.ts';
 
 /** The OpenAPI security requirements an operation lists (scheme names: see `API_SECURITY`). */
@@ -48,15 +48,15 @@ export interface ApiRoute {
    * Runs after the bearer check and before the input is read: throw a DomainError to refuse the
    * caller (e.g. only an internal client's Admin may invite).
    */
-  admit?: (ctx: AppContext, auth: AuthContext) => Promise<void>;
+  admit?: (ctx: ApiDeps, auth: AuthContext) => Promise<void>;
   /** The body of refused input, when the endpoint documents its own (the toggle's `message`). */
-  invalidInputBody?: (ctx: AppContext, error: { code: string; message: string }) => unknown;
+  invalidInputBody?: (ctx: ApiDeps, error: { code: string; message: string }) => unknown;
   handler: (call: ApiCall) => Promise<unknown>;
 }
 
 /** What a handler gets: the context, the bearer's AuthContext, and the validated request. */
 export interface ApiCall {
-  ctx: AppContext;
+  ctx: ApiDeps;
   auth: AuthContext;
   request: FastifyRequest;
   reply: FastifyReply;
@@ -98,7 +98,7 @@ const authOf = new WeakMap<FastifyRequest, AuthContext>();
  * Registers the routes at every documented spelling. The bearer check (RFC 6750) and `admit` run
  * on request, so an unauthenticated or unadmitted caller is refused before its body is even read.
  */
-export function registerRoutes(app: FastifyInstance, ctx: AppContext, routes: readonly ApiRoute[]): void {
+export function registerRoutes(app: FastifyInstance, ctx: ApiDeps, routes: readonly ApiRoute[]): void {
   for (const route of routes) {
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       const auth = await checkBearer(ctx, request);

@@ -3,10 +3,10 @@ import { inviteUser } from '../../access/invite-user.ts';
 import { listSharing } from '../../access/list-sharing.ts';
 import { type RemovalTarget, removeAccess } from '../../access/remove-access.ts';
 import { findUserById, isEmailAddress, normalizeEmail } from '../../accounts/users.ts';
-import type { AppContext } from '../../app-context.ts';
 import { DomainError } from '../../lib/domain-error.ts';
 import { formatLocal } from '../../lib/time.ts';
 import type { AuthContext } from '../../oauth/bearer.ts';
+import type { ApiDeps } from './api-deps.ts';
 import { InvalidRequest } from './api-errors.ts';
 import { ANY_TOKEN, type ApiRoute, defineRoute, type ResponseDoc } from './define-route.ts';
 import { envelope } from './envelope.ts';
@@ -39,7 +39,7 @@ class NotTheAdmin extends DomainError {
  * Spec §5.6: only through a first-party application (a client staff marked internal), for the
  * account's Admin; every other caller gets 403, before its input is even read.
  */
-async function admitInternalAdmin(ctx: AppContext, auth: AuthContext): Promise<void> {
+async function admitInternalAdmin(ctx: ApiDeps, auth: AuthContext): Promise<void> {
   const client = await ctx.store.findClient(auth.clientId);
   if (!client?.isInternal) throw new NotInternalClient();
   if (auth.role !== 'admin') throw new NotTheAdmin();
@@ -95,7 +95,7 @@ const SHARING = {
   admit: admitInternalAdmin,
 } satisfies Partial<ApiRoute>;
 
-const timeZoneOf = async (ctx: AppContext, auth: AuthContext) =>
+const timeZoneOf = async (ctx: ApiDeps, auth: AuthContext) =>
   (await findUserById(ctx.db, auth.userId))?.timeZone ?? 'UTC';
 
 /** Invite User (spec §5.6, internal): share doors of the Admin's account by email. */

@@ -1,12 +1,12 @@
+import { html, type SafeHtml } from '../../html/html.ts';
+import { layout } from '../../html/layout.ts';
 import {
   HTTP_METHODS,
   type OpenApiDocument,
   type OpenApiMedia,
   type OpenApiOperation,
-} from '../../api/openapi/openapi-document.ts';
-import { BEARER, CLIENT_BASIC, OAUTH } from '../../api/openapi/route-docs.ts';
-import { html, type SafeHtml } from '../../html/html.ts';
-import { layout } from '../../html/layout.ts';
+} from './openapi-document.ts';
+import { BEARER, CLIENT_BASIC, OAUTH } from './route-docs.ts';
 
 type Schema = Record<string, unknown>;
 
