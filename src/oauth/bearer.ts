@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../lib/clock.ts';
 import { sha256 } from '../lib/crypto.ts';
 import type { TtlCache } from '../lib/ttl-cache.ts';
@@ -30,24 +29,31 @@ export interface BearerDeps {
   readonly caches: HotCaches & { readonly accessTokens: TtlCache<string, AccessTokenRecord> };
 }
 
+/** What a bearer check reads of a request (the edge says; the protocol never sees HTTP objects). */
+export interface BearerRequest {
+  /** The `Authorization` header, when sent. */
+  authorization: string | undefined;
+  /** An `access_token` query parameter was sent (RFC 6750 §2.3). */
+  hasQueryToken: boolean;
+}
+
 /**
  * RFC 6750 bearer check. The token must come in the Authorization header (§2.1); a token in the
  * query (§2.3) is refused, as the docs never use it and URLs end up in logs.
  */
 export async function checkBearer(
   ctx: BearerDeps,
-  request: FastifyRequest,
+  request: BearerRequest,
   needs: readonly Scope[] = [],
 ): Promise<AuthContext | BearerFailure> {
-  const query = request.query as Record<string, unknown> | undefined;
-  if (query && 'access_token' in query) {
+  if (request.hasQueryToken) {
     return {
       status: 400,
       error: 'invalid_request',
       description: 'send the access token in the Authorization header',
     };
   }
-  const header = request.headers.authorization;
+  const header = request.authorization;
   const match = header ? /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header) : null;
   if (!match) {
     // §3.1: a request with no authentication gets no error code.
@@ -103,14 +109,4 @@ export function bearerChallenge(failure: BearerFailure): string {
 
 export function isBearerFailure(value: AuthContext | BearerFailure): value is BearerFailure {
   return 'error' in value;
-}
-
-/** Sends the failure in the documented error envelope with its challenge header. */
-export function sendBearerFailure(reply: FastifyReply, failure: BearerFailure): FastifyReply {
-  return reply
-    .code(failure.status)
-    .header('www-authenticate', bearerChallenge(failure))
-    .send({
-      errors: [{ code: failure.error, message: failure.description || 'an access token is required' }],
-    });
 }

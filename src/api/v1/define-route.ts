@@ -1,7 +1,8 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
-import { type AuthContext, checkBearer, isBearerFailure, sendBearerFailure } from '../../oauth/bearer.ts';
+import { type AuthContext, checkBearer, isBearerFailure } from '../../oauth/bearer.ts';
 import type { ApiDeps } from './api-deps.ts';
+import { bearerRequestOf, sendBearerFailure } from './bearer-failure.ts';
 import { documentedPaths } from './paths.ts';
 
 /** The OpenAPI security requirements an operation lists (scheme names: see `API_SECURITY`). */
@@ -101,7 +102,7 @@ const authOf = new WeakMap<FastifyRequest, AuthContext>();
 export function registerRoutes(app: FastifyInstance, ctx: ApiDeps, routes: readonly ApiRoute[]): void {
   for (const route of routes) {
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
-      const auth = await checkBearer(ctx, request);
+      const auth = await checkBearer(ctx, bearerRequestOf(request));
       if (isBearerFailure(auth)) return sendBearerFailure(reply, auth);
       await route.admit?.(ctx, auth);
       authOf.set(request, auth);

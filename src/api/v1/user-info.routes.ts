@@ -1,4 +1,4 @@
-import { sendBearerFailure } from '../../oauth/bearer.ts';
+import { sendBearerFailure } from './bearer-failure.ts';
 import { findProfile } from './cached-reads.ts';
 import { ANY_TOKEN, defineRoute } from './define-route.ts';
 import { envelope } from './envelope.ts';
