@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyServerOptions,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerOpenApi } from './api/openapi/openapi.routes.ts';
-import { apiError, INTERNAL_ERROR_MESSAGE } from './api/v1/envelope.ts';
 import { registerInviteRoutes } from './api/v1/invite.routes.ts';
 import { registerSettingsRoutes } from './api/v1/settings.routes.ts';
 import { registerSyncRoutes } from './api/v1/sync.routes.ts';
@@ -17,15 +11,18 @@ import { registerToggleRoutes } from './api/v1/toggle.routes.ts';
 import { registerToggleHistoryRoutes } from './api/v1/toggle-history.routes.ts';
 import { registerUserInfoRoutes } from './api/v1/user-info.routes.ts';
 import type { AppContext } from './app-context.ts';
+import { registerIdempotency } from './idempotency/register-idempotency.ts';
 import { uuid } from './lib/crypto.ts';
 import { InFlight } from './lib/in-flight.ts';
 import { REDACT_PATHS, redactUrl } from './lib/log-redaction.ts';
+import { checkBearer, isBearerFailure } from './oauth/bearer.ts';
 import { registerAuthorizationEndpoint } from './oauth/endpoints/authorize.ts';
 import { registerIntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
 import { registerMetadataEndpoint } from './oauth/endpoints/metadata.ts';
 import { registerRevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { registerTokenEndpoint } from './oauth/endpoints/token.ts';
 import { registerMetricsRoutes } from './observability/metrics.routes.ts';
+import { renderError, renderNotFound } from './render-error.ts';
 import { isDatabaseReady } from './storage/database.ts';
 import { registerAccountRoutes } from './web/account.routes.ts';
 import { registerAdminRoutes } from './web/admin.routes.ts';
@@ -34,8 +31,6 @@ import { registerDoorsRoutes } from './web/doors.routes.ts';
 import { registerHistoryRoutes } from './web/history.routes.ts';
 import { registerLoginRoutes } from './web/login.routes.ts';
 import { registerMailboxRoutes } from './web/mailbox.routes.ts';
-import { errorPage } from './web/pages/error-page.ts';
-import { setPageHeaders } from './web/security-headers.ts';
 import { registerSettingsPageRoutes } from './web/settings.routes.ts';
 import { registerSignupRoutes } from './web/signup.routes.ts';
 import { registerStaffRoutes } from './web/staff.routes.ts';
@@ -59,8 +54,12 @@ export interface BuildOptions {
   logStream?: DestinationStream;
 }
 
-function isApiPath(url: string): boolean {
-  return url.startsWith('/oauth/v1/') || url.startsWith('/api/');
+function parseForm(
+  _request: unknown,
+  body: string | Buffer,
+  done: (error: null, body: URLSearchParams) => void,
+) {
+  done(null, new URLSearchParams(body as string));
 }
 
 /**
@@ -96,9 +95,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   inFlightOf.set(app, inFlight);
 
   // Forms are parsed with the standard URLSearchParams, keeping repeated parameters visible.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, new URLSearchParams(body as string));
-  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, parseForm);
   // ParqEx docs, API Endpoints: clients send Content-Type: application/json even with no body.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
@@ -128,25 +125,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   registerMetricsRoutes(app, ctx);
 
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'unexpected error');
-    else request.log.info({ code: error.code, status }, 'request refused');
-    const message = status >= 500 ? INTERNAL_ERROR_MESSAGE : error.message;
-    if (isApiPath(request.url) || request.url.startsWith('/oauth/v2/endpoints/token')) {
-      const code = status >= 500 ? 'internal_error' : 'invalid_request';
-      return reply.code(status).send(apiError(code, message));
-    }
-    return setPageHeaders(reply)
-      .code(status)
-      .send(errorPage(status >= 500 ? 'Something went wrong' : 'Bad request', message));
-  });
-  app.setNotFoundHandler(async (request, reply) => {
-    if (isApiPath(request.url)) return reply.code(404).send(apiError('not_found', 'No such endpoint.'));
-    return setPageHeaders(reply)
-      .code(404)
-      .send(errorPage('Page not found', 'There is no page at this address.'));
-  });
+  // One error handler and one not-found handler, each rendering by the family of the path.
+  app.setErrorHandler(async (error, request, reply) => renderError(request, reply, error));
+  app.setNotFoundHandler(async (request, reply) => renderNotFound(request, reply));
 
   // Said once per change, not once per request; the error's message only (never the URL).
   ctx.redis?.on('degraded', (error) =>
@@ -175,15 +156,29 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerHistoryRoutes(app, ctx, sessions);
   registerAdminRoutes(app, ctx, sessions);
   registerAuthorizationEndpoint(app, ctx, sessions);
-  registerTokenEndpoint(app, ctx);
-  registerRevocationEndpoint(app, ctx);
-  registerIntrospectionEndpoint(app, ctx);
+  // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: form bodies only; any other type is a 415.
+  await app.register(async (oauth) => {
+    oauth.removeAllContentTypeParsers();
+    oauth.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, parseForm);
+    registerTokenEndpoint(oauth, ctx);
+    registerRevocationEndpoint(oauth, ctx);
+    registerIntrospectionEndpoint(oauth, ctx);
+  });
   registerMetadataEndpoint(app, ctx);
   // The documented API (spec §4): honour Accept-Encoding gzip/deflate. Bodies under 1 KiB go as
   // they are (they fit one TCP segment either way; compressing them costs ~4× the request). Level 1:
   // about 3× faster than zlib's default for ~8 % more bytes on our JSON. Pages are not compressed:
   // they carry CSRF tokens beside reflected input (BREACH).
   await app.register(async (api) => {
+    // Before compression: the answer it keeps for a replay is the JSON, not gzip.
+    registerIdempotency(api, {
+      db: ctx.db,
+      clock: ctx.clock,
+      callerOf: async (request) => {
+        const auth = await checkBearer(ctx, request);
+        return isBearerFailure(auth) ? undefined : `${auth.clientId} ${auth.userId}`;
+      },
+    });
     await api.register(compress, {
       threshold: 1024,
       // Compressed in place up to the body limit of our answers (a history page of 1,000 events is

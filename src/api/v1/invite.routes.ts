@@ -270,7 +270,7 @@ export function registerInviteRoutes(app: FastifyInstance, ctx: AppContext): voi
   };
 
   for (const url of documentedPaths('invite')) {
-    app.post(url, invite);
+    app.post(url, { config: { idempotent: 'invite' } }, invite);
     app.get(url, list);
     app.delete(url, remove);
   }

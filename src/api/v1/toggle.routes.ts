@@ -119,5 +119,6 @@ export function registerToggleRoutes(app: FastifyInstance, ctx: AppContext): voi
       return malformed(reply, ctx.clock.now(), error.message);
     throw error;
   };
-  for (const url of documentedPaths('toggle')) app.post(url, { errorHandler }, handler);
+  for (const url of documentedPaths('toggle'))
+    app.post(url, { errorHandler, config: { idempotent: 'toggle' } }, handler);
 }

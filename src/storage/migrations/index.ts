@@ -3,6 +3,7 @@ import * as m001 from './001-accounts-and-oauth.ts';
 import * as m002 from './002-access.ts';
 import * as m003 from './003-webhooks.ts';
 import * as m004 from './004-expiry-indexes.ts';
+import * as m006 from './006-idempotency-keys.ts';
 
 export interface Migration {
   // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not use the current types
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '002-access': m002,
   '003-webhooks': m003,
   '004-expiry-indexes': m004,
+  '006-idempotency-keys': m006,
 };
