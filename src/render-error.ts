@@ -21,6 +21,9 @@ export function errorFamily(url: string): ErrorFamily {
   return 'page';
 }
 
+/** Fastify's words are about content types; ours say what is wrong with the body. */
+export const MALFORMED_JSON = 'The request body is not valid JSON: check its quotes, commas and brackets.';
+
 /** What any renderer needs to know of a refusal. */
 interface Refusal {
   status: number;
@@ -47,7 +50,7 @@ function transportRefusal(error: unknown, family: ErrorFamily): Refusal | undefi
             : 'The body must be application/json.',
       };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, code: 'invalid_request', message: 'The request body is not valid JSON.' };
+      return { status: 400, code: 'invalid_request', message: MALFORMED_JSON };
   }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return { status: statusCode, code: 'invalid_request', message: (error as Error).message };
