@@ -129,6 +129,16 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     );
   });
   registerMetricsRoutes(app, ctx);
+  // Idempotency-Key for every route that opts in (`config: { idempotent }`), wherever it is
+  // registered. At the root, so its onSend runs before compression's: it keeps the JSON, not gzip.
+  registerIdempotency(app, {
+    db: ctx.db,
+    clock: ctx.clock,
+    callerOf: async (request) => {
+      const auth = await checkBearer(ctx, request);
+      return isBearerFailure(auth) ? undefined : `${auth.clientId} ${auth.userId}`;
+    },
+  });
 
   // One error handler and one not-found handler, each rendering by the family of the path.
   app.setErrorHandler(async (error, request, reply) => renderError(request, reply, error));
@@ -175,15 +185,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // about 3× faster than zlib's default for ~8 % more bytes on our JSON. Pages are not compressed:
   // they carry CSRF tokens beside reflected input (BREACH).
   await app.register(async (api) => {
-    // Before compression: the answer it keeps for a replay is the JSON, not gzip.
-    registerIdempotency(api, {
-      db: ctx.db,
-      clock: ctx.clock,
-      callerOf: async (request) => {
-        const auth = await checkBearer(ctx, request);
-        return isBearerFailure(auth) ? undefined : `${auth.clientId} ${auth.userId}`;
-      },
-    });
     await api.register(compress, {
       threshold: 1024,
       // Compressed in place up to the body limit of our answers (a history page of 1,000 events is

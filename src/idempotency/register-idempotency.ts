@@ -66,7 +66,8 @@ function fingerprintOf(request: FastifyRequest, operation: string): string {
  * 'toggle' }`): the same key and body within 24 h replay the first answer (status, body, the headers
  * that matter, plus `Idempotent-Replayed: true`) and run nothing; another body → 409
  * `idempotency_key_reused`; the first still running → 409 `idempotency_key_in_use`. A 5xx answer
- * releases the key so a retry runs again. Register before compression: the stored body is the JSON.
+ * releases the key so a retry runs again. Register on the root before any plugin that compresses:
+ * parents' onSend hooks run first, so the stored body is the JSON.
  */
 export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps): void {
   const store = new IdempotencyStore(deps.db);
