@@ -1,18 +1,13 @@
 import { readFileSync } from 'node:fs';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyServerOptions,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerOpenApi } from './api/openapi/openapi.routes.ts';
 import { registerApiV1 } from './api/v1/api-v1.ts';
-import { apiError, INTERNAL_ERROR_MESSAGE } from './api/v1/envelope.ts';
+import { apiAuthOf } from './api/v1/define-route.ts';
 import type { AppContext } from './app-context.ts';
-import { setPageHeaders } from './html/security-headers.ts';
+import { registerIdempotency } from './idempotency/register-idempotency.ts';
 import { uuid } from './lib/crypto.ts';
 import { InFlight } from './lib/in-flight.ts';
 import { REDACT_PATHS, redactUrl } from './lib/log-redaction.ts';
@@ -21,6 +16,7 @@ import { registerMetadataEndpoint } from './oauth/endpoints/metadata.ts';
 import { registerRevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { registerTokenEndpoint } from './oauth/endpoints/token.ts';
 import { registerMetricsRoutes } from './observability/metrics.routes.ts';
+import { MALFORMED_JSON, renderError, renderNotFound } from './render-error.ts';
 import { isDatabaseReady } from './storage/database.ts';
 import { registerAccountRoutes } from './web/account.routes.ts';
 import { registerAdminRoutes } from './web/admin.routes.ts';
@@ -30,7 +26,6 @@ import { registerDoorsRoutes } from './web/doors.routes.ts';
 import { registerHistoryRoutes } from './web/history.routes.ts';
 import { registerLoginRoutes } from './web/login.routes.ts';
 import { registerMailboxRoutes } from './web/mailbox.routes.ts';
-import { errorPage } from './web/pages/error-page.ts';
 import { registerSettingsPageRoutes } from './web/settings.routes.ts';
 import { registerSignupRoutes } from './web/signup.routes.ts';
 import { registerStaffRoutes } from './web/staff.routes.ts';
@@ -56,8 +51,12 @@ export interface BuildOptions {
   logStream?: DestinationStream;
 }
 
-function isApiPath(url: string): boolean {
-  return url.startsWith('/oauth/v1/') || url.startsWith('/api/');
+function parseForm(
+  _request: unknown,
+  body: string | Buffer,
+  done: (error: null, body: URLSearchParams) => void,
+) {
+  done(null, new URLSearchParams(body as string));
 }
 
 /**
@@ -93,15 +92,18 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   inFlightOf.set(app, inFlight);
 
   // Forms are parsed with the standard URLSearchParams, keeping repeated parameters visible.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, new URLSearchParams(body as string));
-  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, parseForm);
   // ParqEx docs, API Endpoints: clients send Content-Type: application/json even with no body.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '') return done(null, undefined);
-    defaultJson(req, body as string, done);
+    defaultJson(req, body as string, (error, value) => {
+      // Said plainly, whichever renderer passes it on (the toggle quotes it in its errors).
+      if ((error as { code?: string } | null)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+        (error as Error).message = MALFORMED_JSON;
+      done(error, value);
+    });
   });
 
   await app.register(cookie, { secret: ctx.secretKey, hook: 'onRequest' });
@@ -124,26 +126,21 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     );
   });
   registerMetricsRoutes(app, ctx);
+  // Idempotency-Key for every route that opts in (`config: { idempotent }`), wherever it is
+  // registered. At the root, so its onSend runs before compression's: it keeps the JSON, not gzip.
+  registerIdempotency(app, {
+    db: ctx.db,
+    clock: ctx.clock,
+    // The API's bearer check has run (onRequest): its AuthContext names the caller.
+    callerOf: async (request) => {
+      const auth = apiAuthOf(request);
+      return auth ? `${auth.clientId} ${auth.userId}` : undefined;
+    },
+  });
 
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'unexpected error');
-    else request.log.info({ code: error.code, status }, 'request refused');
-    const message = status >= 500 ? INTERNAL_ERROR_MESSAGE : error.message;
-    if (isApiPath(request.url) || request.url.startsWith('/oauth/v2/endpoints/token')) {
-      const code = status >= 500 ? 'internal_error' : 'invalid_request';
-      return reply.code(status).send(apiError(code, message));
-    }
-    return setPageHeaders(reply)
-      .code(status)
-      .send(errorPage(status >= 500 ? 'Something went wrong' : 'Bad request', message));
-  });
-  app.setNotFoundHandler(async (request, reply) => {
-    if (isApiPath(request.url)) return reply.code(404).send(apiError('not_found', 'No such endpoint.'));
-    return setPageHeaders(reply)
-      .code(404)
-      .send(errorPage('Page not found', 'There is no page at this address.'));
-  });
+  // One error handler and one not-found handler, each rendering by the family of the path.
+  app.setErrorHandler(async (error, request, reply) => renderError(request, reply, error));
+  app.setNotFoundHandler(async (request, reply) => renderNotFound(request, reply));
 
   // Said once per change, not once per request; the error's message only (never the URL).
   ctx.redis?.on('degraded', (error) =>
@@ -179,9 +176,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerHistoryRoutes(app, ctx, sessions);
   registerAdminRoutes(app, ctx, sessions);
   registerAuthorizationPages(app, ctx, sessions);
-  registerTokenEndpoint(app, ctx);
-  registerRevocationEndpoint(app, ctx);
-  registerIntrospectionEndpoint(app, ctx);
+  // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: form bodies only; any other type is a 415.
+  await app.register(async (oauth) => {
+    oauth.removeAllContentTypeParsers();
+    oauth.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, parseForm);
+    registerTokenEndpoint(oauth, ctx);
+    registerRevocationEndpoint(oauth, ctx);
+    registerIntrospectionEndpoint(oauth, ctx);
+  });
   registerMetadataEndpoint(app, ctx);
   // The documented API (spec §4): honour Accept-Encoding gzip/deflate. Bodies under 1 KiB go as
   // they are (they fit one TCP segment either way; compressing them costs ~4× the request). Level 1:

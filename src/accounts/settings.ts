@@ -1,4 +1,5 @@
 import type { SecretBox } from '../lib/crypto.ts';
+import { DomainError } from '../lib/domain-error.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
 
 /** Spec §5.2: a person's settings. The keypad PIN is kept encrypted and shown only to them. */
@@ -24,8 +25,11 @@ export async function getSettings(db: DbOrTrx, userId: string, pinBox: SecretBox
   };
 }
 
-export class SettingsInputError extends Error {
-  override name = 'SettingsInputError';
+/** A setting refused: `invalid_time_zone` or `invalid_pin`. */
+export class SettingsInputError extends DomainError {
+  constructor(code: 'invalid_time_zone' | 'invalid_pin', message: string) {
+    super(code, 'invalid_input', message);
+  }
 }
 
 /** Changes some settings; the others stay. */
@@ -38,11 +42,11 @@ export async function updateSettings(
 ): Promise<void> {
   if (change.timeZone !== undefined) {
     if (!isTimeZone(change.timeZone))
-      throw new SettingsInputError(`"${change.timeZone}" is not an IANA time zone`);
+      throw new SettingsInputError('invalid_time_zone', `"${change.timeZone}" is not an IANA time zone`);
     await db.updateTable('users').set({ time_zone: change.timeZone }).where('id', '=', userId).execute();
   }
   if (change.pinCode !== undefined && change.pinCode !== null && !/^\d{4,8}$/.test(change.pinCode)) {
-    throw new SettingsInputError('the PIN is 4 to 8 digits');
+    throw new SettingsInputError('invalid_pin', 'the PIN is 4 to 8 digits');
   }
   const values = {
     ...(change.doorOpenAlertEnabled !== undefined

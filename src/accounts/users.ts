@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { uuid } from '../lib/crypto.ts';
+import { DomainError, type ErrorKind } from '../lib/domain-error.ts';
 import type { Database, DbOrTrx } from '../storage/schema.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.ts';
 
@@ -33,8 +34,14 @@ export interface Vehicle {
   color: string | null;
 }
 
-export class UserInputError extends Error {
-  override name = 'UserInputError';
+/** A person who cannot be created as asked: bad input (`invalid_user`), a taken email, no such account. */
+export class UserInputError extends DomainError {
+  constructor(
+    message: string,
+    refusal: { code: string; kind: ErrorKind } = { code: 'invalid_user', kind: 'invalid_input' },
+  ) {
+    super(refusal.code, refusal.kind, message);
+  }
 }
 
 export function normalizeEmail(email: string): string {
@@ -134,7 +141,11 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password);
   const run = async (trx: DbOrTrx) => {
     const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-    if (existing) throw new UserInputError(`a user with email ${email} already exists`);
+    if (existing)
+      throw new UserInputError(`a user with email ${email} already exists`, {
+        code: 'email_taken',
+        kind: 'conflict',
+      });
     let accountId = input.accountId;
     let role: 'admin' | 'user' = 'user';
     if (accountId === undefined) {
@@ -148,7 +159,11 @@ export async function createUser(
         .select('id')
         .where('id', '=', accountId)
         .executeTakeFirst();
-      if (!account) throw new UserInputError(`account ${accountId} does not exist`);
+      if (!account)
+        throw new UserInputError(`account ${accountId} does not exist`, {
+          code: 'account_not_found',
+          kind: 'not_found',
+        });
     }
     const userId = input.id ?? uuid();
     await trx

@@ -1,10 +1,13 @@
 import { hexId } from '../lib/crypto.ts';
+import { DomainError } from '../lib/domain-error.ts';
 import type { Db, DbOrTrx } from '../storage/schema.ts';
 import { publishVehicleChange } from '../webhooks/publish.ts';
 import type { Vehicle } from './users.ts';
 
-export class VehicleInputError extends Error {
-  override name = 'VehicleInputError';
+export class VehicleInputError extends DomainError {
+  constructor(message: string) {
+    super('invalid_vehicle', 'invalid_input', message);
+  }
 }
 
 /** Limits of the free-text fields of a vehicle (a plate is short; the rest are labels). */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { ConfigError, unknownSettingWarnings } from '../config.ts';
+import { isDomainError } from '../lib/domain-error.ts';
 import { UsageError } from './output.ts';
 
 const HELP = `parqex — the ParqEx server and its operator's tools
@@ -75,21 +76,6 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
 };
 
-/** Refusals a person can act on: one line, no stack (matched by name, their modules load lazily). */
-const KNOWN_ERRORS = new Set([
-  'ClientInputError',
-  'ClientNotFound',
-  'UserInputError',
-  'DeviceInputError',
-  'DeviceNotFound',
-  'DeviceDoorNotFound',
-  'WebhookInputError',
-  'WebhookEndpointNotFound',
-  'WebhookDeliveryNotFound',
-  'WebhookEndpointDisabled',
-  'WebhookPingFailed',
-]);
-
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -118,7 +104,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const known =
     error instanceof UsageError ||
     error instanceof ConfigError ||
-    (error instanceof Error && KNOWN_ERRORS.has(error.name)) ||
+    // A domain error is a refusal a person can act on: one line, no stack.
+    isDomainError(error) ||
     (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
   if (known) {
     // One line: Node's parseArgs explains some refusals over several.

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { DomainError } from '../lib/domain-error.ts';
 import {
   countDeliveries,
   type DeliveryAttempt,
@@ -63,8 +64,10 @@ type Subcommand = keyof typeof OPTIONS;
 const PING_WAIT_MS = 15_000;
 
 /** The receiver did not accept the test event (its answer is printed on stdout first). */
-export class WebhookPingFailed extends Error {
-  override name = 'WebhookPingFailed';
+export class WebhookPingFailed extends DomainError {
+  constructor(message: string) {
+    super('webhook_ping_failed', 'upstream_failed', message);
+  }
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

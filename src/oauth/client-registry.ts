@@ -1,17 +1,20 @@
 import { randomInt } from 'node:crypto';
 import { randomToken, sha256 } from '../lib/crypto.ts';
+import { DomainError } from '../lib/domain-error.ts';
 import { checkRegistrableRedirectUri, RedirectUriRefused } from './checks/check-redirect-uri.ts';
 import type { Client, ClientEnvironment, ClientRegistryStore } from './ports.ts';
 
 export const ENVIRONMENTS: readonly ClientEnvironment[] = ['development', 'certification', 'production'];
 
-export class ClientInputError extends Error {
-  override name = 'ClientInputError';
+/** A registration staff cannot make as asked (RFC 7591 §3.2.2 names it `invalid_client_metadata`). */
+export class ClientInputError extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_client_metadata', 'invalid_input', message, options);
+  }
 }
-export class ClientNotFound extends Error {
-  override name = 'ClientNotFound';
+export class ClientNotFound extends DomainError {
   constructor(id: string) {
-    super(`no client with id ${id}`);
+    super('client_not_found', 'not_found', `no client with id ${id}`);
   }
 }
 
@@ -88,7 +91,7 @@ export class ClientRegistry {
       try {
         checkRegistrableRedirectUri(uri, input.environment);
       } catch (error) {
-        if (error instanceof RedirectUriRefused) throw new ClientInputError(error.message);
+        if (error instanceof RedirectUriRefused) throw new ClientInputError(error.message, { cause: error });
         throw error;
       }
     }

@@ -3,7 +3,7 @@ import type { Db } from './schema.ts';
 
 /**
  * Deletes what can no longer be used: expired sessions, pending authorization requests, codes, old
- * login attempts, long-expired tokens; and wipes sealed refresh successors once their grace window
+ * login attempts, long-expired tokens, idempotency keys past their 24 hours; and wipes sealed refresh successors once their grace window
  * has passed, so no recoverable token outlives it. Safe to run from several processes at once.
  */
 export async function pruneExpired(db: Db, config: Config, now: number): Promise<void> {
@@ -23,4 +23,6 @@ export async function pruneExpired(db: Db, config: Config, now: number): Promise
     .where('successor_sealed', 'is not', null)
     .where('rotated_at', '<=', now - config.refreshGraceS * 1000)
     .execute();
+  // Products.md §0: an Idempotency-Key is remembered for 24 hours.
+  await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).execute();
 }

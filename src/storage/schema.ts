@@ -244,6 +244,16 @@ export interface Database {
     latency_ms: number;
     error: string | null;
   };
+  idempotency_keys: {
+    caller: string;
+    key: string;
+    fingerprint: string;
+    status_code: number | null;
+    headers: string | null;
+    body: string | null;
+    created_at: number;
+    expires_at: number;
+  };
 }
 
 export type Db = Kysely<Database>;

@@ -3,23 +3,25 @@
  * list them with their attempts, send them again, and enqueue a test event. Used by `parqex webhooks`
  * and, later, by pages; it knows nothing of either.
  */
+
+import { DomainError } from '../lib/domain-error.ts';
 import type { Db } from '../storage/schema.ts';
 import { WebhookEndpointNotFound } from './endpoints.ts';
 import { newDeliveryId, nextSeq } from './outbox.ts';
 import { eventTime } from './payloads.ts';
 
-export class WebhookDeliveryNotFound extends Error {
-  override name = 'WebhookDeliveryNotFound';
+export class WebhookDeliveryNotFound extends DomainError {
   constructor(id: string) {
-    super(`no webhook delivery with id ${id}`);
+    super('webhook_delivery_not_found', 'not_found', `no webhook delivery with id ${id}`);
   }
 }
 
 /** A re-send or test event aimed at an endpoint that does not send: it would wait for nothing. */
-export class WebhookEndpointDisabled extends Error {
-  override name = 'WebhookEndpointDisabled';
+export class WebhookEndpointDisabled extends DomainError {
   constructor(id: string, reason: string | null) {
     super(
+      'webhook_endpoint_disabled',
+      'conflict',
       `webhook endpoint ${id} is disabled${reason ? ` (${reason})` : ''}; enable it first (parqex webhooks enable ${id})`,
     );
   }

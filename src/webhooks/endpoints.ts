@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { hexId, type SecretBox } from '../lib/crypto.ts';
+import { DomainError } from '../lib/domain-error.ts';
 import type { Database, Db } from '../storage/schema.ts';
 import { EVENT_FAMILIES, type EventFamily } from './payloads.ts';
 import { newSigningSecret } from './signing.ts';
 import { checkWebhookUrl, WebhookTargetRefused } from './target-check.ts';
 
-export class WebhookInputError extends Error {
-  override name = 'WebhookInputError';
+export class WebhookInputError extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_webhook_endpoint', 'invalid_input', message, options);
+  }
 }
-export class WebhookEndpointNotFound extends Error {
-  override name = 'WebhookEndpointNotFound';
+export class WebhookEndpointNotFound extends DomainError {
   constructor(id: string) {
-    super(`no webhook endpoint with id ${id}`);
+    super('webhook_endpoint_not_found', 'not_found', `no webhook endpoint with id ${id}`);
   }
 }
 
@@ -71,7 +73,7 @@ export class WebhookEndpoints {
     try {
       checkWebhookUrl(input.url, { clientEnvironment: client.environment, serverEnv: this.#serverEnv });
     } catch (error) {
-      if (error instanceof WebhookTargetRefused) throw new WebhookInputError(error.message);
+      if (error instanceof WebhookTargetRefused) throw new WebhookInputError(error.message, { cause: error });
       throw error;
     }
     const families = input.families ?? [...EVENT_FAMILIES];

@@ -4,6 +4,7 @@
  * the key is the base64 part of a `whsec_…` secret. ParqEx API spec §6 adopts it beside the API-key header.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DomainError } from '../lib/domain-error.ts';
 
 const SECRET_PREFIX = 'whsec_';
 // Standard Webhooks, "Signature scheme" table: a symmetric secret is random, at least 24 bytes (192 bits)
@@ -13,8 +14,10 @@ const MAX_SECRET_BYTES = 64;
 const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** A signing secret that cannot be used: a configuration or storage fault, never a receiver's doing. */
-export class InvalidSigningSecret extends Error {
-  override name = 'InvalidSigningSecret';
+export class InvalidSigningSecret extends DomainError {
+  constructor(message: string) {
+    super('invalid_signing_secret', 'invalid_input', message);
+  }
 }
 
 /** A fresh endpoint secret: `whsec_` + base64 of 32 random bytes (Standard Webhooks: 24 to 64 bytes). */

@@ -7,6 +7,7 @@
  */
 import { promises as dns } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { DomainError } from '../lib/domain-error.ts';
 
 export type ClientEnvironment = 'development' | 'certification' | 'production';
 export type ServerEnv = 'development' | 'production';
@@ -23,8 +24,10 @@ export interface ResolvedAddress {
 
 export type Lookup = (host: string) => Promise<ResolvedAddress[]>;
 
-export class WebhookTargetRefused extends Error {
-  override name = 'WebhookTargetRefused';
+export class WebhookTargetRefused extends DomainError {
+  constructor(message: string) {
+    super('webhook_target_refused', 'invalid_input', message);
+  }
 }
 
 /**

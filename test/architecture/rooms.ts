@@ -101,7 +101,11 @@ export const ROOMS = {
     'api',
     'web',
     'app-context',
+    'app-caches',
+    'render-error',
   ],
+  // The error renderers by family (API, OAuth JSON, pages), used by app.ts's one handler.
+  'render-error': ['lib', 'html', 'oauth', 'api', 'web'],
   background: ['lib', 'config', 'storage', 'access', 'webhooks', 'app-context'],
   // The command line may use anything; nothing imports it.
   cli: [
@@ -125,7 +129,9 @@ export const ROOMS = {
     'web',
     'app-context',
     'app',
+    'app-caches',
     'background',
+    'render-error',
   ],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -1,9 +1,10 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TSchema } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import { type AuthContext, checkBearer, isBearerFailure } from '../../oauth/bearer.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { bearerRequestOf, sendBearerFailure } from './bearer-failure.ts';
 import { documentedPaths } from './paths.ts';
+import { idempotencyConflict, type ResponseDoc } from './response-docs.ts';
 
 /** The OpenAPI security requirements an operation lists (scheme names: see `API_SECURITY`). */
 export type Security = Record<string, string[]>[];
@@ -18,11 +19,7 @@ export const API_SECURITY = {
 /** Any valid access token; the scopes do not matter. */
 export const ANY_TOKEN: Security = [{ [API_SECURITY.oauth]: [] }, { [API_SECURITY.bearer]: [] }];
 
-/**
- * A documented response: its JSON schema with the words of the document (`x-response-description`),
- * examples (`x-examples`) and headers, as `@fastify/swagger` reads them.
- */
-export type ResponseDoc = Record<string, unknown>;
+export type { ResponseDoc };
 
 /**
  * One method of one documented endpoint (spec §5): how it is called, validated, documented and
@@ -50,6 +47,11 @@ export interface ApiRoute {
    * caller (e.g. only an internal client's Admin may invite).
    */
   admit?: (ctx: ApiDeps, auth: AuthContext) => Promise<void>;
+  /**
+   * Honours `Idempotency-Key` (products.md §0; src/idempotency/): the operation's name, the same for
+   * every spelling of its path.
+   */
+  idempotent?: string;
   /** The body of refused input, when the endpoint documents its own (the toggle's `message`). */
   invalidInputBody?: (ctx: ApiDeps, error: { code: string; message: string }) => unknown;
   handler: (call: ApiCall) => Promise<unknown>;
@@ -80,7 +82,8 @@ function fastifySchema(route: ApiRoute, isPrinted: boolean): Record<string, unkn
     ...(route.body ? { body: route.body } : {}),
   };
   if (!isPrinted) return { ...validation, hide: true };
-  const { operationId, summary, description, tags, security, response } = route;
+  const { operationId, summary, description, tags, security } = route;
+  const response = route.idempotent ? { ...route.response, 409: idempotencyConflict() } : route.response;
   return {
     operationId,
     summary,
@@ -89,11 +92,28 @@ function fastifySchema(route: ApiRoute, isPrinted: boolean): Record<string, unkn
     security,
     ...(route['x-scopes'] ? { 'x-scopes': route['x-scopes'] } : {}),
     ...validation,
+    ...(route.idempotent ? { headers: IDEMPOTENCY_HEADER } : {}),
     response,
   };
 }
 
+/** Documents the header (any string passes here; its rules answer in the idempotency hook). */
+const IDEMPOTENCY_HEADER = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description:
+        'Stripe semantics: the same key with the same body within 24 h replays the first answer (with `Idempotent-Replayed: true`) and does nothing again; another body → 409 `idempotency_key_reused`; while the first is still running → 409 `idempotency_key_in_use`. 1–255 printable ASCII characters, else 400 `invalid_idempotency_key`. Scoped to the application and the person.',
+      maxLength: 255,
+    }),
+  ),
+});
+
 const authOf = new WeakMap<FastifyRequest, AuthContext>();
+
+/** The bearer's AuthContext of an API request that passed its check (undefined otherwise). */
+export function apiAuthOf(request: FastifyRequest): AuthContext | undefined {
+  return authOf.get(request);
+}
 
 /**
  * Registers the routes at every documented spelling. The bearer check (RFC 6750) and `admit` run
@@ -114,7 +134,7 @@ export function registerRoutes(app: FastifyInstance, ctx: ApiDeps, routes: reado
         method: route.method,
         url,
         schema: fastifySchema(route, url === route.printedPath),
-        config: { apiRoute: route } as FastifyContextConfig,
+        config: { apiRoute: route, idempotent: route.idempotent } as FastifyContextConfig,
         onRequest,
         handler,
       });

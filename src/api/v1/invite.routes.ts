@@ -102,6 +102,7 @@ const timeZoneOf = async (ctx: ApiDeps, auth: AuthContext) =>
 export const inviteRoute = defineRoute({
   ...SHARING,
   method: 'POST',
+  idempotent: 'invite',
   operationId: 'inviteUser',
   summary: 'Invite User (internal)',
   description: `Shares doors of the Admin’s account with a person by email. An existing user gets access at once and a notification email (\`200\`, \`access_granted\`); an unknown email gets a pending invitation and a sign-up email (\`201\`, \`invitation_sent\`), and access starts when they sign up. ${INVITE_ROLE}`,

@@ -1,8 +1,14 @@
 import type { TSchema } from 'typebox';
-import type { ResponseDoc } from './define-route.ts';
+import { IdempotencyKeyInUse, IdempotencyKeyReused } from '../../idempotency/idempotency-errors.ts';
 import { INTERNAL_ERROR_MESSAGE } from './envelope.ts';
 import { apiError } from './wire-examples.ts';
 import { ApiErrors } from './wire-schemas.ts';
+
+/**
+ * A documented response: its JSON schema with the words of the document (`x-response-description`),
+ * examples (`x-examples`) and headers, as `@fastify/swagger` reads them.
+ */
+export type ResponseDoc = Record<string, unknown>;
 
 /** Examples of a response, by name, as the document lists them. */
 export type Examples = Record<string, { summary: string; value: unknown }>;
@@ -88,4 +94,21 @@ export function bodyFailures(
       },
     }),
   };
+}
+
+/** The 409 of a route that honours `Idempotency-Key`, with the words the server sends. */
+export function idempotencyConflict(): ResponseDoc {
+  const reused = new IdempotencyKeyReused();
+  const inUse = new IdempotencyKeyInUse();
+  return json(
+    'The Idempotency-Key was used with another body, or its first request is still running.',
+    ApiErrors,
+    {
+      [reused.code]: { summary: 'Same key, another body', value: apiError(reused.code, reused.message) },
+      [inUse.code]: {
+        summary: 'The first request is still running',
+        value: apiError(inUse.code, inUse.message),
+      },
+    },
+  );
 }

@@ -30,6 +30,7 @@ const { oauth, bearer } = API_SECURITY;
 export const toggleRoute = defineRoute({
   method: 'POST',
   name: 'toggle',
+  idempotent: 'toggle',
   printedPath: '/oauth/v1/endpoint/toggle',
   operationId: 'toggleAccessPoint',
   summary: 'Toggle Access Point',

@@ -4,10 +4,15 @@
  * comparison, where only the port of a loopback http URI may vary.
  */
 
+import { DomainError } from '../../lib/domain-error.ts';
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-export class RedirectUriRefused extends Error {
-  override name = 'RedirectUriRefused';
+/** RFC 7591 §3.2.2 names this refusal `invalid_redirect_uri`. */
+export class RedirectUriRefused extends DomainError {
+  constructor(message: string) {
+    super('invalid_redirect_uri', 'invalid_input', message);
+  }
 }
 
 /** Throws `RedirectUriRefused` with a message a person can act on. */

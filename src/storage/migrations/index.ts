@@ -4,6 +4,7 @@ import * as m002 from './002-access.ts';
 import * as m003 from './003-webhooks.ts';
 import * as m004 from './004-expiry-indexes.ts';
 import * as m005 from './005-access-grants.ts';
+import * as m006 from './006-idempotency-keys.ts';
 
 export interface Migration {
   // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not use the current types
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003-webhooks': m003,
   '004-expiry-indexes': m004,
   '005-access-grants': m005,
+  '006-idempotency-keys': m006,
 };

@@ -1,0 +1,134 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { renderApiError } from './api/v1/api-errors.ts';
+import { apiError, INTERNAL_ERROR_MESSAGE } from './api/v1/envelope.ts';
+import { setPageHeaders } from './html/security-headers.ts';
+import { isDomainError, statusOfKind } from './lib/domain-error.ts';
+import { renderOAuthError } from './oauth/endpoints/token-render.ts';
+import { OAuthError } from './oauth/errors.ts';
+import { errorPage } from './web/pages/error-page.ts';
+
+/**
+ * Who reads an error, by path: the documented API and the product APIs read `{"errors":[…]}`
+ * JSON; the OAuth token, revocation and introspection endpoints read RFC 6749 §5.2 JSON; people
+ * read pages.
+ */
+export type ErrorFamily = 'api' | 'oauth' | 'page';
+
+const OAUTH_JSON_ENDPOINTS = /^\/oauth\/v2\/endpoints\/(?:token|revoke|introspect)(?:[/?]|$)/;
+
+export function errorFamily(url: string): ErrorFamily {
+  if (url.startsWith('/oauth/v1/') || url.startsWith('/api/')) return 'api';
+  if (OAUTH_JSON_ENDPOINTS.test(url)) return 'oauth';
+  return 'page';
+}
+
+/** Fastify's words are about content types; ours say what is wrong with the body. */
+export const MALFORMED_JSON = 'The request body is not valid JSON: check its quotes, commas and brackets.';
+
+/** What any renderer needs to know of a refusal. */
+interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * Fastify's own refusals of a request before any route runs (body limit, media type, unparseable
+ * body), in words a client can act on. Undefined for anything else.
+ */
+function transportRefusal(error: unknown, family: ErrorFamily): Refusal | undefined {
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'body_too_large', message: 'The request body is larger than 64 KiB.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        code: 'unsupported_media_type',
+        message:
+          family === 'oauth'
+            ? 'The body must be application/x-www-form-urlencoded.'
+            : 'The body must be application/json.',
+      };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, code: 'invalid_request', message: MALFORMED_JSON };
+  }
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return { status: statusCode, code: 'invalid_request', message: (error as Error).message };
+  }
+  return undefined;
+}
+
+/** A domain error by its kind; a transport refusal by its status; anything else is unexpected. */
+function refusalOf(error: unknown, family: ErrorFamily): Refusal | undefined {
+  if (isDomainError(error)) {
+    const message = error instanceof OAuthError ? error.description : error.message;
+    return { status: statusOfKind(error.kind), code: error.code, message };
+  }
+  return transportRefusal(error, family);
+}
+
+const PAGE_TITLES: Record<number, string> = {
+  401: 'Please sign in',
+  403: 'Not allowed',
+  404: 'Page not found',
+  409: 'Already done',
+  413: 'Too much data',
+  429: 'Too many attempts',
+};
+
+/**
+ * The one error handler: renders `error` for the family of the request's path. An unexpected error
+ * becomes a generic 500, its cause logged under the request id and never sent.
+ */
+export function renderError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+): FastifyReply | Promise<FastifyReply> {
+  const family = errorFamily(request.url);
+  // The API's one renderer, for what fails on an API path before any API route runs.
+  if (family === 'api') return renderApiError(error, request, reply);
+  const refusal = refusalOf(error, family);
+  if (refusal === undefined) request.log.error({ err: error }, 'unexpected error');
+  else if (refusal.status >= 500) request.log.error({ err: error, code: refusal.code }, 'request failed');
+  else request.log.info({ code: refusal.code, status: refusal.status }, 'request refused');
+  const shown = refusal ?? { status: 500, code: 'internal_error', message: INTERNAL_ERROR_MESSAGE };
+  const status = shown.status;
+  if (family === 'oauth') {
+    // RFC 6749 §5.2: every refusal of the request itself is invalid_request; ours is server_error.
+    const oauthCode =
+      status >= 500 ? 'server_error' : error instanceof OAuthError ? error.code : 'invalid_request';
+    return renderOAuthError(reply, status, oauthCode, shown.message);
+  }
+  return setPageHeaders(reply)
+    .code(status)
+    .send(
+      errorPage(
+        status >= 500 ? 'Something went wrong' : (PAGE_TITLES[status] ?? 'Bad request'),
+        shown.message,
+      ),
+    );
+}
+
+/** No route for this method and path, in the family's own shape. */
+export function renderNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const family = errorFamily(request.url);
+  if (family === 'api') {
+    return reply
+      .code(404)
+      .type('application/json; charset=utf-8')
+      .send(apiError('not_found', 'No such endpoint.'));
+  }
+  if (family === 'oauth') {
+    return renderOAuthError(
+      reply,
+      404,
+      'invalid_request',
+      `${request.method} is not supported at this endpoint.`,
+    );
+  }
+  return setPageHeaders(reply)
+    .code(404)
+    .send(errorPage('Page not found', 'There is no page at this address.'));
+}
