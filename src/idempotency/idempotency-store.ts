@@ -3,6 +3,13 @@ import type { Db } from '../storage/schema.ts';
 /** Products.md §0: an answer is replayed for 24 hours, then the key is free again. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * How long a claim may stay unanswered before it is taken for abandoned (its process died between
+ * claiming and answering): far beyond any request's life (the database's statement timeout is 30 s),
+ * so a slow first request is never run twice.
+ */
+export const IDEMPOTENCY_LEASE_MS = 5 * 60 * 1000;
+
 /** The answer stored for a key, replayed as it was first sent. */
 export interface StoredAnswer {
   statusCode: number;
@@ -28,7 +35,8 @@ export class IdempotencyStore {
 
   /**
    * Claims `key` for `caller`, or reports who holds it. An expired entry is dropped first, so a key
-   * is free again after 24 h even before the pruner has run.
+   * is free again after 24 h even before the pruner has run; so is a claim left unanswered for
+   * `IDEMPOTENCY_LEASE_MS` (its process died), so a crash never holds a key for a day.
    */
   async claim(caller: string, key: string, fingerprint: string, now: number): Promise<Claim> {
     // Two rounds at most: a holder may release the key between our INSERT and our read.
@@ -37,7 +45,12 @@ export class IdempotencyStore {
         .deleteFrom('idempotency_keys')
         .where('caller', '=', caller)
         .where('key', '=', key)
-        .where('expires_at', '<=', now)
+        .where((eb) =>
+          eb.or([
+            eb('expires_at', '<=', now),
+            eb.and([eb('status_code', 'is', null), eb('created_at', '<=', now - IDEMPOTENCY_LEASE_MS)]),
+          ]),
+        )
         .execute();
       const inserted = await this.#db
         .insertInto('idempotency_keys')

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { IDEMPOTENCY_LEASE_MS, IdempotencyStore } from '../../src/idempotency/idempotency-store.ts';
 import { ManualClock } from '../../src/lib/clock.ts';
+import { sha256 } from '../../src/lib/crypto.ts';
 import { pruneExpired } from '../../src/storage/prune.ts';
 import { startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
 import { historyOf, testingDoors } from './access-fixtures.ts';
@@ -124,6 +126,7 @@ describe('Idempotency-Key on the toggle (products.md §0)', () => {
 
   test('a malformed key is a 400 in the error envelope; nothing done', async () => {
     clock.advance(60_000);
+    john = (await app.tokensFor()).access_token;
     const before = (await attemptsOn(app, doors.garage.id)).length;
     let checked = 0;
     for (const key of ['', 'x'.repeat(256), 'caf\u00e9', 'tab\there']) {
@@ -141,6 +144,28 @@ describe('Idempotency-Key on the toggle (products.md §0)', () => {
     }
     assert.ok(checked >= 2, 'the empty and the too long key reached the server');
     assert.equal((await attemptsOn(app, doors.garage.id)).length, before);
+  });
+
+  test('a claim its process never answered (a crash) holds the key for the lease only', async () => {
+    clock.advance(60_000);
+    john = (await app.tokensFor()).access_token;
+    const record = await app.ctx.store.findAccessToken(sha256(john));
+    // What a process that died after claiming leaves behind: a claim without an answer.
+    const store = new IdempotencyStore(app.ctx.db);
+    const crashed = await store.claim(`${record!.clientId} ${record!.userId}`, 'crash-1', 'x', clock.now());
+    assert.equal(crashed.outcome, 'claimed');
+    const body = { door_id: doors.garage.id, door_state: 'CLOSED' };
+    const before = (await attemptsOn(app, doors.garage.id)).length;
+
+    clock.advance(IDEMPOTENCY_LEASE_MS - 1);
+    const held = await toggle(john, 'crash-1', body);
+    assert.equal(held.status, 409, 'still within the lease: a slow first request is never run twice');
+    assert.equal((await attemptsOn(app, doors.garage.id)).length, before);
+
+    clock.advance(1);
+    const taken = await toggle(john, 'crash-1', body);
+    assert.equal(taken.status, 200, 'after the lease the key is free: the retry runs');
+    assert.equal((await attemptsOn(app, doors.garage.id)).length, before + 1);
   });
 
   test('a 5xx answer releases the key: the retry runs again', async () => {

@@ -218,6 +218,7 @@ describe('the API reference: /openapi.json and /docs', () => {
       '401',
       '403',
       '404',
+      '409',
       '413',
       '415',
       '428',
@@ -456,7 +457,13 @@ describe('the API reference: /openapi.json and /docs', () => {
         Object.keys(query?.properties ?? {}).map((name) => [name, (query?.required ?? []).includes(name)]),
         at,
       );
-      assert.deepEqual(Object.keys(operation.responses).sort(), Object.keys(route.response).sort(), at);
+      // A route that honours Idempotency-Key documents the header and its 409 as well.
+      const statuses = Object.keys(route.response).concat(route.idempotent ? ['409'] : []);
+      assert.deepEqual(Object.keys(operation.responses).sort(), statuses.sort(), at);
+      const headers = (operation.parameters ?? [])
+        .filter((p: any) => p.in === 'header')
+        .map((p: any) => p.name);
+      assert.deepEqual(headers, route.idempotent ? ['idempotency-key'] : [], at);
     }
     assert.ok(!JSON.stringify(document).includes('x-error'), "the refusals' words are not in the document");
   });

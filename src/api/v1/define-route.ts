@@ -103,7 +103,6 @@ const IDEMPOTENCY_HEADER = Type.Object({
     Type.String({
       description:
         'Stripe semantics: the same key with the same body within 24 h replays the first answer (with `Idempotent-Replayed: true`) and does nothing again; another body → 409 `idempotency_key_reused`; while the first is still running → 409 `idempotency_key_in_use`. 1–255 printable ASCII characters, else 400 `invalid_idempotency_key`. Scoped to the application and the person.',
-      maxLength: 255,
     }),
   ),
 });
