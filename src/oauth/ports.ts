@@ -101,20 +101,7 @@ export interface GrantStore {
 }
 
 /** A new registration, as the client registry has checked it (the secret already hashed). */
-export interface NewClientRecord {
-  id: string;
-  secretHash: string | null;
-  name: string;
-  environment: ClientEnvironment;
-  redirectUris: string[];
-  website: string | null;
-  description: string | null;
-  contactName: string | null;
-  contactEmail: string | null;
-  isPublic: boolean;
-  isInternal: boolean;
-  createdAt: number;
-}
+export type NewClientRecord = Omit<Client, 'disabledAt'>;
 
 /** What staff's client registry writes and lists. */
 export interface ClientRegistryStore extends ClientStore, Pick<GrantStore, 'revokeClientGrants'> {

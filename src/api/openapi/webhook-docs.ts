@@ -1,6 +1,7 @@
 import { type TSchema, Type } from 'typebox';
 import { accessEventPayload, doorEventPayload, eventTime, wirePerson } from '../../webhooks/payloads.ts';
-import { HexId, Nullable, OneOf } from '../v1/wire-schemas.ts';
+import { VEHICLE } from '../v1/wire-examples.ts';
+import { HexId, Nullable, OneOf, Vehicle } from '../v1/wire-schemas.ts';
 
 /**
  * The `webhooks` section of the OpenAPI 3.1 document (spec §6): one entry per event type ParqEx
@@ -79,15 +80,6 @@ function accessListUserEvent(eventType: 'access_list_user_added' | 'access_list_
   return event(Type.Literal(eventType), { doorID: HexId, deviceID: HexId, user: Person });
 }
 
-const Vehicle = Type.Object({
-  id: HexId,
-  plate: Type.String(),
-  region: Nullable(Type.String()),
-  make: Nullable(Type.String()),
-  model: Nullable(Type.String()),
-  color: Nullable(Type.String()),
-});
-
 function vehicleEvent(eventType: 'access_list_vehicle_added' | 'access_list_vehicle_removed') {
   return event(Type.Literal(eventType), { vehicle: Vehicle, user: Person });
 }
@@ -112,15 +104,6 @@ const ACCESS = {
   channel: 'MyHome',
   occurredAt: OCCURRED,
   person: PERSON,
-};
-
-const VEHICLE = {
-  id: '0f7c2b9e4d1a4e6b8c3a5d7f9e1b2c4d',
-  plate: 'ABC1234',
-  region: 'NY',
-  make: 'Toyota',
-  model: 'Prius',
-  color: 'Blue',
 };
 
 export interface WebhookDoc {

@@ -7,6 +7,16 @@ import { cooldownMessage, TOGGLE_MESSAGES } from './toggle-messages.ts';
 
 export const TIMESTAMP = 1764000000000;
 
+/** John Doe's car, in the profile and in the vehicle webhooks. */
+export const VEHICLE = {
+  id: '0f7c2b9e4d1a4e6b8c3a5d7f9e1b2c4d',
+  plate: 'ABC1234',
+  region: 'NY',
+  make: 'Toyota',
+  model: 'Prius',
+  color: 'Blue',
+};
+
 export const PROFILE = {
   id: '69668e34-2b60-49aa-b42a-7e01ebc0cb58',
   first_name: 'John',
@@ -21,16 +31,7 @@ export const PROFILE = {
     postal_code: '10118',
     country: 'US',
   },
-  vehicles: [
-    {
-      id: '0f7c2b9e4d1a4e6b8c3a5d7f9e1b2c4d',
-      plate: 'ABC1234',
-      region: 'NY',
-      make: 'Toyota',
-      model: 'Prius',
-      color: 'Blue',
-    },
-  ],
+  vehicles: [VEHICLE],
 };
 
 export const USER_INFO = { success: true, timestamp: TIMESTAMP, data: PROFILE };
