@@ -16,7 +16,7 @@ import { registerMetadataEndpoint } from './oauth/endpoints/metadata.ts';
 import { registerRevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { registerTokenEndpoint } from './oauth/endpoints/token.ts';
 import { registerMetricsRoutes } from './observability/metrics.routes.ts';
-import { MALFORMED_JSON, renderError, renderNotFound } from './render-error.ts';
+import { renderError, renderNotFound } from './render-error.ts';
 import { isDatabaseReady } from './storage/database.ts';
 import { registerAccountRoutes } from './web/account.routes.ts';
 import { registerAdminRoutes } from './web/admin.routes.ts';
@@ -98,12 +98,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '') return done(null, undefined);
-    defaultJson(req, body as string, (error, value) => {
-      // Said plainly, whichever renderer passes it on (the toggle quotes it in its errors).
-      if ((error as { code?: string } | null)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
-        (error as Error).message = MALFORMED_JSON;
-      done(error, value);
-    });
+    // A parse failure reaches the renderers as FST_ERR_CTP_INVALID_JSON_BODY, which say so plainly.
+    defaultJson(req, body as string, done);
   });
 
   await app.register(cookie, { secret: ctx.secretKey, hook: 'onRequest' });

@@ -23,7 +23,7 @@ export function errorFamily(url: string): ErrorFamily {
 }
 
 /** Fastify's words are about content types; ours say what is wrong with the body. */
-export const MALFORMED_JSON = 'The request body is not valid JSON: check its quotes, commas and brackets.';
+const MALFORMED_JSON = 'The request body is not valid JSON: check its quotes, commas and brackets.';
 
 /** What any renderer needs to know of a refusal. */
 interface Refusal {

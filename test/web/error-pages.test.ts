@@ -65,7 +65,7 @@ describe('errors are rendered by the family of the path', () => {
     assert.equal(response.status, 400);
     assert.match(response.headers.get('content-type') ?? '', JSON_TYPE);
     assert.equal(response.body.errors[0].code, 'invalid_request');
-    assert.match(response.body.errors[0].message, /^The request body is not valid JSON/);
+    assert.match(response.body.errors[0].message, /^the body is not valid JSON: /);
   });
 
   test('pages: an unknown page and an oversized form are HTML pages', async () => {

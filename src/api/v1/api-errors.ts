@@ -40,6 +40,12 @@ const WIRE_MESSAGES = new Map<abstract new (...args: never[]) => DomainError, (e
   ],
 );
 
+/** Fastify's refusals of a body it would not read, by status; every other refused input is invalid_request. */
+const FASTIFY_CODES: Readonly<Record<number, string>> = {
+  413: 'body_too_large',
+  415: 'unsupported_media_type',
+};
+
 /** Fastify's own refusals of a request's body, in words that say what is wrong. */
 function fastifyMessage(error: FastifyError): string {
   if (error.validation) return error.message;
@@ -66,7 +72,7 @@ export function refusalOf(error: unknown): Refusal | undefined {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return {
       status,
-      code: 'invalid_request',
+      code: FASTIFY_CODES[status] ?? 'invalid_request',
       message: fastifyMessage(error as FastifyError),
       isInvalidInput: true,
     };

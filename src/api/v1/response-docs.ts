@@ -85,12 +85,15 @@ export function bodyFailures(
 ): Record<413 | 415, ResponseDoc> {
   return {
     413: json('The body is larger than 64 KiB.', schema, {
-      tooLarge: { summary: 'Too large', value: body('invalid_request', 'the body is larger than 64 KiB') },
+      tooLarge: { summary: 'Too large', value: body('body_too_large', 'the body is larger than 64 KiB') },
     }),
     415: json('The body is of a type the API does not read: send JSON.', schema, {
       notJson: {
         summary: 'Not JSON',
-        value: body('invalid_request', 'the body must be JSON, sent with Content-Type: application/json'),
+        value: body(
+          'unsupported_media_type',
+          'the body must be JSON, sent with Content-Type: application/json',
+        ),
       },
     }),
   };
