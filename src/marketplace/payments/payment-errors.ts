@@ -5,13 +5,24 @@ import { DomainError } from '../../lib/domain-error.ts';
  * Payments). Messages may be shown to the renter; causes stay in the logs.
  */
 
-/** The processor refused the payment (products.md §1, Book: `402 payment_declined`, nothing held). */
+/**
+ * The processor refused the payment (products.md §1, Book: `402 payment_declined`, nothing held).
+ * Carries the processor's own words, as Stripe gives them on a `card_error`.
+ */
 export class PaymentDeclined extends DomainError {
-  /** The processor's reason, e.g. `card_declined`, `insufficient_funds`, `authentication_required`. */
-  readonly declineCode: string;
+  /** Stripe's error `code`: `card_declined`, `expired_card`, `incorrect_cvc`, `authentication_required`… */
+  readonly processorCode: string;
+  /** Stripe's `decline_code` when the issuer gave one: `generic_decline`, `insufficient_funds`… */
+  readonly declineCode: string | undefined;
 
-  constructor(declineCode: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    processorCode: string,
+    declineCode: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super('payment_declined', 'payment_required', message, options);
+    this.processorCode = processorCode;
     this.declineCode = declineCode;
   }
 }

@@ -13,11 +13,18 @@ import type { Charge, ChargeRequest, PaymentProcessor, Refund, RefundRequest } f
  * Stripe's test payment methods and what they do (Stripe docs, Testing: "Declined payments").
  * Anything else is refused as an unknown payment method, as Stripe refuses an unknown `pm_…`.
  */
-const TEST_METHODS: Readonly<Record<string, { declineCode: string; message: string } | 'succeeds'>> = {
+const TEST_METHODS: Readonly<
+  Record<string, { code: string; declineCode: string; message: string } | 'succeeds'>
+> = {
   pm_card_visa: 'succeeds',
   pm_card_mastercard: 'succeeds',
-  pm_card_chargeDeclined: { declineCode: 'card_declined', message: 'Your card was declined.' },
+  pm_card_chargeDeclined: {
+    code: 'card_declined',
+    declineCode: 'generic_decline',
+    message: 'Your card was declined.',
+  },
   pm_card_chargeDeclinedInsufficientFunds: {
+    code: 'card_declined',
     declineCode: 'insufficient_funds',
     message: 'Your card has insufficient funds.',
   },
@@ -33,8 +40,9 @@ type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
  * Nothing is ever charged; it exists for development, the demo and the tests.
  *
  * - `pm_card_visa`, `pm_card_mastercard` succeed; `pm_card_chargeDeclined` is declined
- *   (`card_declined`), `pm_card_chargeDeclinedInsufficientFunds` too (`insufficient_funds`); any
- *   other method → `InvalidPaymentMethod`.
+ *   (`card_declined`, decline code `generic_decline`), `pm_card_chargeDeclinedInsufficientFunds`
+ *   too (`card_declined`, `insufficient_funds`), as Stripe answers them; any other method →
+ *   `InvalidPaymentMethod`.
  * - Ids are derived, not stored: a charge's id is `ch_sim_<hash of its idempotency key>_<amount>
  *   <currency>` and a refund's `re_sim_<hash of its key>`, so the same key gives the same id in any
  *   process and after a restart, and a refund of any `ch_sim_…` id works anywhere (its limit is
@@ -56,7 +64,7 @@ export class SimulatedProcessor implements PaymentProcessor {
       checkChargeRequest(request);
       const method = TEST_METHODS[request.paymentMethod];
       if (method === undefined) throw new InvalidPaymentMethod(request.paymentMethod);
-      if (method !== 'succeeds') throw new PaymentDeclined(method.declineCode, method.message);
+      if (method !== 'succeeds') throw new PaymentDeclined(method.code, method.declineCode, method.message);
       const id = `ch_sim_${hash(request.idempotencyKey)}_${request.amount}${request.currency.toLowerCase()}`;
       return { id, status: 'succeeded', amount: request.amount, currency: request.currency };
     });
