@@ -154,6 +154,13 @@ function createIntent(
       },
     ];
   }
+  if (paymentMethod === 'pm_card_authenticationRequired') {
+    // Stripe docs, Testing 3-D Secure: confirmed without a customer present, the intent waits for authentication.
+    return [
+      200,
+      { ...intent, status: 'requires_action', next_action: { type: 'use_stripe_sdk' }, latest_charge: null },
+    ];
+  }
   if (!SUCCEEDING.has(paymentMethod)) {
     return [
       400,

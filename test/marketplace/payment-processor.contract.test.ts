@@ -26,6 +26,12 @@ const CHARGES = [
     processorCode: 'card_declined',
     declineCode: 'insufficient_funds',
   },
+  {
+    paymentMethod: 'pm_card_authenticationRequired',
+    outcome: 'declined',
+    processorCode: 'authentication_required',
+    declineCode: undefined,
+  },
   { paymentMethod: 'pm_card_nonsense', outcome: 'invalid' },
 ] as const;
 

@@ -14,7 +14,7 @@ import type { Charge, ChargeRequest, PaymentProcessor, Refund, RefundRequest } f
  * Anything else is refused as an unknown payment method, as Stripe refuses an unknown `pm_…`.
  */
 const TEST_METHODS: Readonly<
-  Record<string, { code: string; declineCode: string; message: string } | 'succeeds'>
+  Record<string, { code: string; declineCode: string | undefined; message: string } | 'succeeds'>
 > = {
   pm_card_visa: 'succeeds',
   pm_card_mastercard: 'succeeds',
@@ -22,6 +22,12 @@ const TEST_METHODS: Readonly<
     code: 'card_declined',
     declineCode: 'generic_decline',
     message: 'Your card was declined.',
+  },
+  // Stripe answers this one `requires_action` (3-D Secure), which a server-side payment cannot do.
+  pm_card_authenticationRequired: {
+    code: 'authentication_required',
+    declineCode: undefined,
+    message: 'This card requires authentication.',
   },
   pm_card_chargeDeclinedInsufficientFunds: {
     code: 'card_declined',
@@ -41,7 +47,8 @@ type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
  *
  * - `pm_card_visa`, `pm_card_mastercard` succeed; `pm_card_chargeDeclined` is declined
  *   (`card_declined`, decline code `generic_decline`), `pm_card_chargeDeclinedInsufficientFunds`
- *   too (`card_declined`, `insufficient_funds`), as Stripe answers them; any other method →
+ *   too (`card_declined`, `insufficient_funds`), as Stripe answers them;
+ *   `pm_card_authenticationRequired` is declined (`authentication_required`); any other method →
  *   `InvalidPaymentMethod`.
  * - Ids are derived, not stored: a charge's id is `ch_sim_<hash of its idempotency key>_<amount>
  *   <currency>` and a refund's `re_sim_<hash of its key>`, so the same key gives the same id in any
