@@ -33,3 +33,14 @@ test('known settings, other variables and PARQEX_TEST_* give no warning', () => 
     [],
   );
 });
+
+test('PARQEX_STRIPE_SECRET_KEY: unset means the simulator; a malformed key stops the start without echoing it', () => {
+  assert.equal(loadConfig({}).stripeSecretKey, undefined);
+  assert.equal(loadConfig({ PARQEX_STRIPE_SECRET_KEY: 'sk_test_abc123' }).stripeSecretKey, 'sk_test_abc123');
+  assert.deepEqual(unknownSettingWarnings({ PARQEX_STRIPE_SECRET_KEY: 'sk_test_abc123' }), []);
+  assert.throws(
+    () => loadConfig({ PARQEX_STRIPE_SECRET_KEY: 'pk_test_public-key' }),
+    (error: Error) =>
+      /PARQEX_STRIPE_SECRET_KEY must be/.test(error.message) && !error.message.includes('pk_test'),
+  );
+});

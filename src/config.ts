@@ -79,6 +79,11 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** `PARQEX_METRICS_HOST`: the interface of `PARQEX_METRICS_PORT`, default 127.0.0.1. */
   readonly metricsHost: string;
+  /**
+   * `PARQEX_STRIPE_SECRET_KEY`: take payments through Stripe with this secret key (`sk_…` or a
+   * restricted `rk_…`); unset = the simulated processor, which charges nothing. A secret: never logged.
+   */
+  readonly stripeSecretKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +166,7 @@ const KNOWN_SETTINGS: readonly string[] = [
   'PARQEX_METRICS_TOKEN',
   'PARQEX_METRICS_PORT',
   'PARQEX_METRICS_HOST',
+  'PARQEX_STRIPE_SECRET_KEY',
 ];
 
 /** Read by the test suite and CI, not by the server: known, never warned about. */
@@ -253,6 +259,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (metricsPort !== undefined && metricsPort === port) {
     throw new ConfigError(`PARQEX_METRICS_PORT must differ from PORT (${port})`);
   }
+  const stripeSecretKey = env.PARQEX_STRIPE_SECRET_KEY?.trim() || undefined;
+  if (stripeSecretKey !== undefined && !/^(sk|rk)_(test|live)_[0-9A-Za-z_]+$/.test(stripeSecretKey)) {
+    // Never echo the value: it is a secret.
+    throw new ConfigError(
+      'PARQEX_STRIPE_SECRET_KEY must be a Stripe secret key (sk_live_…, sk_test_… or rk_…)',
+    );
+  }
   if (env.PARQEX_METRICS_HOST?.trim() && metricsPort === undefined) {
     throw new ConfigError('PARQEX_METRICS_HOST needs PARQEX_METRICS_PORT');
   }
@@ -295,6 +308,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken,
     metricsPort,
     metricsHost: env.PARQEX_METRICS_HOST?.trim() || '127.0.0.1',
+    stripeSecretKey,
   } satisfies Config);
 }
 

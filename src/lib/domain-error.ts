@@ -11,6 +11,8 @@ export type ErrorKind =
   | 'invalid_input'
   /** No credentials, or they are wrong (401). */
   | 'unauthenticated'
+  /** The payment did not go through, e.g. a declined card: nothing was charged (402). */
+  | 'payment_required'
   /** Known caller, not allowed (403). */
   | 'forbidden'
   /** Missing — or another account's, which is the same thing to the caller (404). */
@@ -33,6 +35,7 @@ export type ErrorKind =
 const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
   invalid_input: 400,
   unauthenticated: 401,
+  payment_required: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

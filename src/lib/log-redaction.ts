@@ -54,4 +54,6 @@ export const REDACT_PATHS = [
   'refresh_token',
   'code',
   'secret',
+  'secretKey',
+  'stripeSecretKey',
 ];
