@@ -55,8 +55,16 @@ export function isOpenForWindow(
 ): boolean {
   if (!(startsAt < endsAt)) throw new RangeError('isOpenForWindow needs a window that ends after it starts');
   if (!availability) return true;
-  const closed = new Set(availability.closedDates);
   const byDay = openingsByDay(availability.weekly);
+  if (!byDay) {
+    // No weekly limit: only the closed dates can close, each its whole local day (work per closed
+    // date, not per day of the window).
+    return !availability.closedDates.some(
+      (date) =>
+        startOfLocalDay(date, timeZone) < endsAt && startOfLocalDay(addDays(date, 1), timeZone) > startsAt,
+    );
+  }
+  const closed = new Set(availability.closedDates);
   const lastDate = localDate(endsAt - 1, timeZone);
   for (let date = localDate(startsAt, timeZone); ; date = addDays(date, 1)) {
     const dayStart = startOfLocalDay(date, timeZone);
@@ -65,13 +73,11 @@ export function isOpenForWindow(
     const to = Math.min(endsAt, nextStart);
     if (from < to) {
       if (closed.has(date)) return false;
-      if (byDay) {
-        const midnight = Date.parse(`${date}T00:00:00Z`);
-        const openings = byDay.get(weekdayOf(date)) ?? [];
-        for (const [a, b] of steadyPieces(from, to, timeZone)) {
-          const wallFrom = a + offsetMs(a, timeZone) - midnight;
-          if (!isCovered(openings, wallFrom, wallFrom + (b - a))) return false;
-        }
+      const midnight = Date.parse(`${date}T00:00:00Z`);
+      const openings = byDay.get(weekdayOf(date)) ?? [];
+      for (const [a, b] of steadyPieces(from, to, timeZone)) {
+        const wallFrom = a + offsetMs(a, timeZone) - midnight;
+        if (!isCovered(openings, wallFrom, wallFrom + (b - a))) return false;
       }
     }
     if (date === lastDate) return true;
