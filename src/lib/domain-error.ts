@@ -21,6 +21,8 @@ export type ErrorKind =
   | 'conflict'
   /** Existed once and is gone for good (410). */
   | 'gone'
+  /** Well-formed, but the rules of the thing asked for refuse it, e.g. a booking outside opening hours (422). */
+  | 'unprocessable'
   /** A precondition of the world is not met, e.g. no paired sensor (428). */
   | 'precondition_required'
   /** Too many, too soon (429). */
@@ -40,6 +42,7 @@ const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
   not_found: 404,
   conflict: 409,
   gone: 410,
+  unprocessable: 422,
   precondition_required: 428,
   rate_limited: 429,
   not_implemented: 501,

@@ -181,7 +181,7 @@ export function startOfLocalDay(date: string, timeZone: string): number {
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
-function offsetMs(epochMs: number, timeZone: string): number {
+export function offsetMs(epochMs: number, timeZone: string): number {
   const p = localParts(epochMs, timeZone);
   const asUtc = utcMidnight(p.year, p.month, p.day) + ((p.hour * 60 + p.minute) * 60 + p.second) * 1000;
   return asUtc - Math.floor(epochMs / 1000) * 1000;

@@ -1,0 +1,84 @@
+import { DomainError } from '../lib/domain-error.ts';
+
+// The refusals of marketplace/: each a stable `code` and a `kind` (src/lib/domain-error.ts).
+// products.md §1 "Book": `outside_opening_hours`, `duration_out_of_range` and `window_in_past`
+// are 422 (kind `unprocessable`).
+
+/** The window is not inside the listing's opening hours (or the hours changed since the quote). */
+export class OutsideOpeningHours extends DomainError {
+  constructor() {
+    super('outside_opening_hours', 'unprocessable', 'the listing is not open for the whole window');
+  }
+}
+
+/** The window is shorter than the listing's `min_minutes` or longer than its `max_minutes`. */
+export class DurationOutOfRange extends DomainError {
+  constructor(minutes: number, minMinutes: number | null, maxMinutes: number | null) {
+    const bounds = [
+      minMinutes === null ? undefined : `at least ${minMinutes}`,
+      maxMinutes === null ? undefined : `at most ${maxMinutes}`,
+    ].filter((b) => b !== undefined);
+    super(
+      'duration_out_of_range',
+      'unprocessable',
+      `the window lasts ${minutes} minutes; this listing takes ${bounds.join(' and ')} minutes`,
+    );
+  }
+}
+
+/** The window starts more than 5 minutes before now. */
+export class WindowInPast extends DomainError {
+  constructor() {
+    super('window_in_past', 'unprocessable', 'the window starts more than 5 minutes ago');
+  }
+}
+
+/** A window whose end is not after its start. */
+export class InvalidWindow extends DomainError {
+  constructor(message: string) {
+    super('invalid_window', 'invalid_input', message);
+  }
+}
+
+/** A time that is not RFC 3339 with an offset nor a naive local `YYYY-MM-DDTHH:MM[:SS]`. */
+export class InvalidTime extends DomainError {
+  constructor(field: string, value: string) {
+    super(
+      'invalid_time',
+      'invalid_input',
+      `${field} must be RFC 3339 with an offset (2026-03-08T09:30:00-05:00) or a local YYYY-MM-DDTHH:MM[:SS], got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** A naive local time the property's clocks skip (a spring-forward gap): no instant has it. */
+export class NonexistentLocalTime extends DomainError {
+  constructor(field: string, value: string, timeZone: string) {
+    super(
+      'nonexistent_local_time',
+      'invalid_input',
+      `${field} ${value} does not exist in ${timeZone} (the clocks skip it); give a time with an offset or another time`,
+    );
+  }
+}
+
+/** An `availability` that is not the shape products.md §1 describes; the message says what is wrong. */
+export class InvalidAvailability extends DomainError {
+  constructor(message: string) {
+    super('invalid_availability', 'invalid_input', message);
+  }
+}
+
+/** A listing with neither an hourly nor a daily rate cannot price a window (monthly is its own plan). */
+export class NoRateForWindow extends DomainError {
+  constructor() {
+    super('no_rate_for_window', 'unprocessable', 'this listing has neither an hourly nor a daily rate');
+  }
+}
+
+/** A monthly plan asked of a listing without a monthly rate. */
+export class NoMonthlyRate extends DomainError {
+  constructor() {
+    super('no_monthly_rate', 'unprocessable', 'this listing has no monthly rate');
+  }
+}
