@@ -128,7 +128,7 @@ function operationSection(path: string, method: string, operation: OpenApiOperat
   const body = operation.requestBody;
   return html`<section class="card operation" id="${operation.operationId ?? `${method}-${path}`}">
 <h3><span class="method method-${method}">${method.toUpperCase()}</span> <code>${path}</code></h3>
-<p class="summary">${operation.summary ?? ''}</p>
+<p class="summary">${inline(operation.summary ?? '')}</p>
 ${prose(operation.description ?? '')}
 <dl class="facts">
 <dt>Authentication</dt><dd>${auth.who}</dd>
@@ -216,13 +216,13 @@ ${groups.map(
   (g) => html`<h3>${g.tag.name}</h3>
 <ul class="toc">${g.operations.map(
     (o) =>
-      html`<li><a href="#${o.operation.operationId ?? ''}"><span class="method method-${o.method}">${o.method.toUpperCase()}</span> <code>${o.path}</code></a> ${o.operation.summary ?? ''}</li>`,
+      html`<li><a href="#${o.operation.operationId ?? ''}"><span class="method method-${o.method}">${o.method.toUpperCase()}</span> <code>${o.path}</code></a> ${inline(o.operation.summary ?? '')}</li>`,
   )}</ul>`,
 )}
 </section>
 ${groups.map(
   (g) => html`<h2 class="tag">${g.tag.name}</h2>
-${g.tag.description ? html`<p class="muted">${g.tag.description}</p>` : ''}
+${g.tag.description ? html`<p class="muted">${inline(g.tag.description)}</p>` : ''}
 ${g.operations.map((o) => operationSection(o.path, o.method, o.operation))}`,
 )}`,
     { wide: true },
