@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderApiError } from './api/v1/api-errors.ts';
 import { apiError, INTERNAL_ERROR_MESSAGE } from './api/v1/envelope.ts';
 import { setPageHeaders } from './html/security-headers.ts';
+import { type BodyRefusal, bodyRefusal } from './lib/body-refusal.ts';
 import { isDomainError, statusOfKind } from './lib/domain-error.ts';
 import { renderOAuthError } from './oauth/endpoints/token-render.ts';
 import { OAuthError } from './oauth/errors.ts';
@@ -22,50 +23,17 @@ export function errorFamily(url: string): ErrorFamily {
   return 'page';
 }
 
-/** Fastify's words are about content types; ours say what is wrong with the body. */
-const MALFORMED_JSON = 'The request body is not valid JSON: check its quotes, commas and brackets.';
-
 /** What any renderer needs to know of a refusal. */
-interface Refusal {
-  status: number;
-  code: string;
-  message: string;
-}
-
-/**
- * Fastify's own refusals of a request before any route runs (body limit, media type, unparseable
- * body), in words a client can act on. Undefined for anything else.
- */
-function transportRefusal(error: unknown, family: ErrorFamily): Refusal | undefined {
-  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
-  switch (code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'body_too_large', message: 'The request body is larger than 64 KiB.' };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return {
-        status: 415,
-        code: 'unsupported_media_type',
-        message:
-          family === 'oauth'
-            ? 'The body must be application/x-www-form-urlencoded.'
-            : 'The body must be application/json.',
-      };
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, code: 'invalid_request', message: MALFORMED_JSON };
-  }
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return { status: statusCode, code: 'invalid_request', message: (error as Error).message };
-  }
-  return undefined;
-}
+type Refusal = BodyRefusal;
 
 /** A domain error by its kind; a transport refusal by its status; anything else is unexpected. */
-function refusalOf(error: unknown, family: ErrorFamily): Refusal | undefined {
+function refusalOf(error: unknown): Refusal | undefined {
   if (isDomainError(error)) {
     const message = error instanceof OAuthError ? error.description : error.message;
     return { status: statusOfKind(error.kind), code: error.code, message };
   }
-  return transportRefusal(error, family);
+  // The OAuth endpoints and the pages read forms (the API renders its own refusals).
+  return bodyRefusal(error, 'application/x-www-form-urlencoded');
 }
 
 const PAGE_TITLES: Record<number, string> = {
@@ -89,7 +57,7 @@ export function renderError(
   const family = errorFamily(request.url);
   // The API's one renderer, for what fails on an API path before any API route runs.
   if (family === 'api') return renderApiError(error, request, reply);
-  const refusal = refusalOf(error, family);
+  const refusal = refusalOf(error);
   if (refusal === undefined) request.log.error({ err: error }, 'unexpected error');
   else if (refusal.status >= 500) request.log.error({ err: error, code: refusal.code }, 'request failed');
   else request.log.info({ code: refusal.code, status: refusal.status }, 'request refused');

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CannotInviteYourself,
   DeviceNotFound,
@@ -8,6 +8,7 @@ import {
   NotAccountAdmin,
   NothingToRemove,
 } from '../../access/errors.ts';
+import { bodyRefusal } from '../../lib/body-refusal.ts';
 import { DomainError, isDomainError, statusOfKind } from '../../lib/domain-error.ts';
 import { apiError, INTERNAL_ERROR_MESSAGE } from './envelope.ts';
 
@@ -40,23 +41,6 @@ const WIRE_MESSAGES = new Map<abstract new (...args: never[]) => DomainError, (e
   ],
 );
 
-/** Fastify's refusals of a body it would not read, by status; every other refused input is invalid_request. */
-const FASTIFY_CODES: Readonly<Record<number, string>> = {
-  413: 'body_too_large',
-  415: 'unsupported_media_type',
-};
-
-/** Fastify's own refusals of a request's body, in words that say what is wrong. */
-function fastifyMessage(error: FastifyError): string {
-  if (error.validation) return error.message;
-  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
-    return `the body is not valid JSON: ${error.message}`;
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'the body is larger than 64 KiB';
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-    return 'the body must be JSON, sent with Content-Type: application/json';
-  return error.message;
-}
-
 /** Any error of the documented API as what the client is told; undefined for an unexpected one. */
 export function refusalOf(error: unknown): Refusal | undefined {
   if (isDomainError(error)) {
@@ -68,16 +52,8 @@ export function refusalOf(error: unknown): Refusal | undefined {
       isInvalidInput: error.kind === 'invalid_input',
     };
   }
-  const status = (error as FastifyError | null)?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return {
-      status,
-      code: FASTIFY_CODES[status] ?? 'invalid_request',
-      message: fastifyMessage(error as FastifyError),
-      isInvalidInput: true,
-    };
-  }
-  return undefined;
+  const refused = bodyRefusal(error, 'JSON, sent with Content-Type: application/json');
+  return refused && { ...refused, isInvalidInput: true };
 }
 
 /** A refusal of input the schema cannot see (two fields that exclude each other, an email's form). */
