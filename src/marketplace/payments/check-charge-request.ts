@@ -1,10 +1,11 @@
+import { isCurrencyCode } from '../../lib/money.ts';
 import { InvalidPaymentAmount } from './payment-errors.ts';
 import type { ChargeRequest } from './payment-processor.ts';
 
 /** products.md §0, Money: a positive whole number of minor units and an ISO 4217 code in upper case. */
 export function checkChargeRequest(request: Pick<ChargeRequest, 'amount' | 'currency'>): void {
   checkMinorUnits(request.amount);
-  if (!/^[A-Z]{3}$/.test(request.currency)) {
+  if (!isCurrencyCode(request.currency)) {
     throw new InvalidPaymentAmount(
       `currency must be an ISO 4217 code in upper case, got ${JSON.stringify(request.currency)}`,
     );

@@ -1,3 +1,4 @@
+import type { Money } from '../../lib/money.ts';
 /**
  * The payment port (products.md §1, Payments): what bookings and cancellations need from a payment
  * processor, and nothing more. Card data never touches ParqEx: a charge names a payment method
@@ -39,11 +40,8 @@ export interface PaymentProcessor {
   refund(request: RefundRequest): Promise<Refund>;
 }
 
-export interface ChargeRequest {
-  /** Minor units, a positive whole number. */
-  readonly amount: number;
-  /** ISO 4217, upper case (`USD`). */
-  readonly currency: string;
+/** The amount is a Money (`lib/money.ts`): minor units (here a positive whole number) + ISO 4217. */
+export interface ChargeRequest extends Money {
   /** The processor's payment method id (`pm_…`). */
   readonly paymentMethod: string;
   /** One per payment attempt (e.g. the order id): a retry with it is never a second charge. */
@@ -58,10 +56,9 @@ export interface Charge {
   /** The processor's reference, what `refund` takes: Stripe's PaymentIntent id `pi_…`, the simulator's `ch_sim_…`. */
   readonly id: string;
   readonly status: 'succeeded';
-  /** Minor units charged. */
-  readonly amount: number;
-  /** ISO 4217, upper case. */
-  readonly currency: string;
+  /** What was charged. */
+  readonly amount: Money['amount'];
+  readonly currency: Money['currency'];
 }
 
 export interface RefundRequest {
@@ -82,8 +79,7 @@ export interface Refund {
    * reason ParqEx could act on.
    */
   readonly status: 'succeeded' | 'pending';
-  /** Minor units refunded. */
-  readonly amount: number;
-  /** ISO 4217, upper case. */
-  readonly currency: string;
+  /** What was refunded. */
+  readonly amount: Money['amount'];
+  readonly currency: Money['currency'];
 }
