@@ -173,13 +173,13 @@ const KNOWN_SETTINGS: readonly string[] = [
 const TEST_SETTINGS_PREFIX = 'PARQEX_TEST_';
 
 /**
- * One warning line per variable in the environment that looks like a ParqEx setting but is none
- * (a name starting `PARQEX_`, any case), naming the closest real one when there is one near enough
- * (edit distance, neighbour swaps counted once): `unknown variable PARQEX_TOGGLE_COOLDOWN — did you
- * mean \`PARQEX_TOGGLE_COOLDOWN_S\`? (PARQEX_TOGGLE_COOLDOWN is ignored)`. A warning, not a
- * refusal: the process starts, and the setting that was meant keeps its default. `PARQEX_TEST_*` variables belong to the test suite.
+ * One line per variable in the environment that looks like a ParqEx setting but is none (a name
+ * starting `PARQEX_`, any case), naming the closest real one when there is one near enough (edit
+ * distance, neighbour swaps counted once): `PARQEX_TOGGLE_COOLDOWN is not a ParqEx setting — did you
+ * mean \`PARQEX_TOGGLE_COOLDOWN_S\`?`. running.md: an unknown setting stops the process at start
+ * (`loadConfig` throws the first). `PARQEX_TEST_*` variables belong to the test suite.
  */
-export function unknownSettingWarnings(env: Env = process.env): string[] {
+export function unknownSettings(env: Env = process.env): string[] {
   const lines: string[] = [];
   for (const name of Object.keys(env).sort()) {
     const upper = name.toUpperCase();
@@ -192,8 +192,8 @@ export function unknownSettingWarnings(env: Env = process.env): string[] {
     const closest = closestSetting(upper);
     lines.push(
       closest
-        ? `unknown variable ${name} — did you mean \`${closest}\`? (${name} is ignored)`
-        : `unknown variable ${name}: not a ParqEx setting, ignored (see the README, Configuration)`,
+        ? `${name} is not a ParqEx setting — did you mean \`${closest}\`?`
+        : `${name} is not a ParqEx setting (see the README, Configuration)`,
     );
   }
   return lines;
@@ -213,6 +213,9 @@ function closestSetting(name: string): string | undefined {
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  // running.md: unknown or malformed settings stop the process at start, with one line naming one.
+  const [unknown] = unknownSettings(env);
+  if (unknown !== undefined) throw new ConfigError(unknown);
   const envName = env.PARQEX_ENV?.trim() || 'development';
   if (envName !== 'development' && envName !== 'production') {
     throw new ConfigError(`PARQEX_ENV must be development or production, got ${JSON.stringify(envName)}`);

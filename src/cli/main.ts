@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { ConfigError, unknownSettingWarnings } from '../config.ts';
+import { ConfigError } from '../config.ts';
 import { isDomainError } from '../lib/domain-error.ts';
 import { UsageError } from './output.ts';
 
@@ -21,11 +21,8 @@ Commands:
 
 Every command reads the environment of the README (PARQEX_DATABASE_URL, …), has --help,
 and --json prints one JSON document on stdout. Errors go to stderr with a non-zero exit.
-A variable named PARQEX_… that is no setting (a misspelling) is named on stderr as a warning,
-with the closest real one (serve and worker log it instead).`;
-
-/** Commands that report unknown variables in their own log (JSON lines in production). */
-const LOGS_ITS_OWN_WARNINGS = new Set(['serve', 'worker']);
+A variable named PARQEX_… that is no setting (a misspelling) stops the command with one line
+naming it and the closest real setting.`;
 
 /** The version of package.json, beside src/. */
 function version(): string {
@@ -95,8 +92,6 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${command.help}\n`);
     return;
   }
-  if (!LOGS_ITS_OWN_WARNINGS.has(name))
-    for (const line of unknownSettingWarnings()) process.stderr.write(`parqex: warning: ${line}\n`);
   await command.run(rest);
 }
 

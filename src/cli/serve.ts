@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, handlersDrained } from '../app.ts';
 import type { AppContext } from '../app-context.ts';
 import { startBackgroundWork } from '../background.ts';
-import { type Config, ConfigError, loadConfig, unknownSettingWarnings } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { demoClientId, demoRedirectUri, seedIfEmpty } from '../demo/seed.ts';
 import { joinClusterMetrics, serveClusterMetrics } from '../observability/cluster-metrics.ts';
 import { createDispatcher } from '../webhooks/start-dispatcher.ts';
@@ -61,7 +61,6 @@ function parseWorkers(text: string): number {
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const notices = startUpNotices(config);
-  for (const line of unknownSettingWarnings()) notices.warn(line);
   const server = await startServer(config);
   const { ctx, port } = server;
   await seedAndWarn(ctx, ctx.publicUrl, notices);
@@ -140,7 +139,6 @@ const RESTART_DELAY_MS = 1_000;
 async function supervise(count: number): Promise<void> {
   const config = loadConfig();
   const notices = startUpNotices(config);
-  for (const line of unknownSettingWarnings()) notices.warn(line);
   // Migrate (and generate the development secret key) once, before any worker opens the database;
   // kept open to seed once every worker listens (the demo client needs the real port).
   const prepared = await openContext(config);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { loadConfig, unknownSettingWarnings } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { createDispatcher } from '../webhooks/start-dispatcher.ts';
 import { openContext } from './context.ts';
 
@@ -15,7 +15,6 @@ export async function workerCommand(argv: string[]): Promise<void> {
   parseArgs({ args: argv, options: {} });
   const config = loadConfig();
   const log = pino({ level: config.logLevel });
-  for (const line of unknownSettingWarnings()) log.warn({ event: 'startup' }, line);
   const { ctx, close } = await openContext(config);
   const dispatcher = createDispatcher(ctx, log);
   dispatcher.start();

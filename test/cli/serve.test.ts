@@ -314,6 +314,7 @@ describe('parqex serve stops at start on a malformed setting, with one line nami
       { PARQEX_ENV: 'staging' },
       /PARQEX_ENV must be development or production, got "staging"/,
     ],
+    ['an unknown PARQEX_FOO', { PARQEX_FOO: '1' }, /PARQEX_FOO is not a ParqEx setting/],
     ['PARQEX_LOG_LEVEL=loud', { PARQEX_LOG_LEVEL: 'loud' }, /PARQEX_LOG_LEVEL must be one of .*got "loud"/],
     [
       'PARQEX_DATABASE_URL=mysql://…',

@@ -26,25 +26,24 @@ describe('parqex --version and unknown variables (issue 9 §4.6)', { concurrency
     assert.match((await box.run(['--help'])).stdout, /^ {2}--version, -v\s/m);
   });
 
-  test('a misspelt variable is a warning on stderr naming the closest setting; the command still runs', async () => {
-    const result = await box.run(['clients', 'list', '--json'], {
-      PARQEX_TOGGLE_COOLDOWN: '5',
-      PARQEX_PORT: '9000',
-      parqex_env: 'development',
-      PARQEX_FOO: '1',
-      PARQEX_TEST_SOMETHING: '1',
-    });
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout), [], 'stdout stays one JSON document');
-    assert.deepEqual(result.stderr.trimEnd().split('\n'), [
-      'parqex: warning: unknown variable PARQEX_FOO: not a ParqEx setting, ignored (see the README, Configuration)',
-      'parqex: warning: unknown variable PARQEX_PORT — did you mean `PORT`? (PARQEX_PORT is ignored)',
-      'parqex: warning: unknown variable PARQEX_TOGGLE_COOLDOWN — did you mean `PARQEX_TOGGLE_COOLDOWN_S`? (PARQEX_TOGGLE_COOLDOWN is ignored)',
-      'parqex: warning: unknown variable parqex_env — did you mean `PARQEX_ENV`? (parqex_env is ignored)',
-    ]);
+  test('a misspelt variable stops the command with one line naming the closest setting (running.md)', async () => {
+    for (const [env, line] of [
+      [
+        { PARQEX_TOGGLE_COOLDOWN: '5' },
+        'PARQEX_TOGGLE_COOLDOWN is not a ParqEx setting — did you mean `PARQEX_TOGGLE_COOLDOWN_S`?',
+      ],
+      [{ PARQEX_PORT: '9000' }, 'PARQEX_PORT is not a ParqEx setting — did you mean `PORT`?'],
+      [{ parqex_env: 'development' }, 'parqex_env is not a ParqEx setting — did you mean `PARQEX_ENV`?'],
+      [{ PARQEX_FOO: '1' }, 'PARQEX_FOO is not a ParqEx setting (see the README, Configuration)'],
+    ] as const) {
+      const result = await box.run(['clients', 'list', '--json'], { ...env, PARQEX_TEST_SOMETHING: '1' });
+      assert.equal(result.code, 1, result.stderr);
+      assert.equal(result.stdout, '', 'nothing on stdout');
+      assert.deepEqual(result.stderr.trimEnd().split('\n'), [`parqex: ${line}`]);
+    }
   });
 
-  test('known settings and the test suite’s PARQEX_TEST_* are not warned about', async () => {
+  test('known settings and the test suite’s PARQEX_TEST_* are accepted', async () => {
     assertJson(
       await box.run(['clients', 'list', '--json'], {
         PARQEX_TOGGLE_COOLDOWN_S: '5',
