@@ -65,9 +65,11 @@ export function renderError(
   const status = shown.status;
   if (family === 'oauth') {
     // RFC 6749 §5.2: every refusal of the request itself is invalid_request; ours is server_error.
-    const oauthCode =
-      status >= 500 ? 'server_error' : error instanceof OAuthError ? error.code : 'invalid_request';
-    return renderOAuthError(reply, status, oauthCode, shown.message);
+    // parqex-api.md, token endpoint: errors are 400 (or 401 for invalid_client): a body too large or
+    // of another type is a malformed request like any other, its message says which.
+    if (status >= 500) return renderOAuthError(reply, status, 'server_error', shown.message);
+    if (error instanceof OAuthError) return renderOAuthError(reply, status, error.code, shown.message);
+    return renderOAuthError(reply, 400, 'invalid_request', shown.message);
   }
   return setPageHeaders(reply)
     .code(status)

@@ -31,16 +31,16 @@ describe('the OAuth endpoints answer RFC 6749 JSON whatever goes wrong', () => {
   const post = (path: string, contentType: string, body: string) =>
     fetch(`${app.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
-  test('a 70 KiB body (the limit is 64 KiB): 413 invalid_request, not a page', async () => {
+  test('a 70 KiB body (the limit is 64 KiB): 400 invalid_request (parqex-api.md: 400 or 401), not a page', async () => {
     const body = `client_id=x&token=${'a'.repeat(70 * 1024)}`;
-    for (const path of ENDPOINTS) await assertOAuthError(await post(path, FORM, body), 413);
+    for (const path of ENDPOINTS) await assertOAuthError(await post(path, FORM, body), 400);
   });
 
-  test('a body that is not a form: 415 invalid_request', async () => {
+  test('a body that is not a form: 400 invalid_request', async () => {
     for (const path of ENDPOINTS) {
-      await assertOAuthError(await post(path, 'application/json', '{"token": "x"'), 415);
-      await assertOAuthError(await post(path, 'application/json', '{"token": "x"}'), 415);
-      await assertOAuthError(await post(path, 'text/plain', 'token=x'), 415);
+      await assertOAuthError(await post(path, 'application/json', '{"token": "x"'), 400);
+      await assertOAuthError(await post(path, 'application/json', '{"token": "x"}'), 400);
+      await assertOAuthError(await post(path, 'text/plain', 'token=x'), 400);
     }
   });
 
