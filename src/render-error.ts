@@ -69,7 +69,7 @@ export function renderError(
     // of another type is a malformed request like any other, its message says which.
     if (status >= 500) return renderOAuthError(reply, status, 'server_error', shown.message);
     if (error instanceof OAuthError) return renderOAuthError(reply, status, error.code, shown.message);
-    return renderOAuthError(reply, 400, 'invalid_request', shown.message);
+    return renderOAuthError(reply, isDomainError(error) ? status : 400, 'invalid_request', shown.message);
   }
   return setPageHeaders(reply)
     .code(status)
