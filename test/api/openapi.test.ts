@@ -219,8 +219,6 @@ describe('the API reference: /openapi.json and /docs', () => {
       '403',
       '404',
       '409',
-      '413',
-      '415',
       '428',
       '429',
       '500',

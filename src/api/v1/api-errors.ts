@@ -81,9 +81,10 @@ export async function renderApiError(
     return reply.code(500).send(apiError('internal_error', INTERNAL_ERROR_MESSAGE));
   }
   request.log.info({ code: refusal.code, status: refusal.status }, 'request refused');
-  const body =
-    refusal.isInvalidInput && invalidInputBody
-      ? invalidInputBody({ code: refusal.code, message: refusal.message })
-      : apiError(refusal.code, refusal.message);
-  return reply.code(refusal.status).send(body);
+  if (refusal.isInvalidInput && invalidInputBody) {
+    // An endpoint with its own refused-input body (the toggle, parqex-api.md §5.4) documents one
+    // status for every malformed request: 400, whatever Fastify refused (too large, not JSON).
+    return reply.code(400).send(invalidInputBody({ code: refusal.code, message: refusal.message }));
+  }
+  return reply.code(refusal.status).send(apiError(refusal.code, refusal.message));
 }

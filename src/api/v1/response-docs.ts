@@ -77,12 +77,11 @@ export function apiFailures(): Record<400 | 401 | 500, ResponseDoc> {
 
 /**
  * The refusals of a body Fastify reads before the route (any method but GET): over 64 KiB (413), or
- * of a type the API does not read (415). `body` makes the example's body (the toggle has its own).
+ * of a type the API does not read (415). (The toggle answers these as its documented 400.)
  */
-export function bodyFailures(
-  schema: TSchema = ApiErrors,
-  body: (code: string, message: string) => unknown = apiError,
-): Record<413 | 415, ResponseDoc> {
+export function bodyFailures(): Record<413 | 415, ResponseDoc> {
+  const schema = ApiErrors;
+  const body = apiError;
   return {
     413: json('The body is larger than 64 KiB.', schema, {
       tooLarge: { summary: 'Too large', value: body('body_too_large', 'the body is larger than 64 KiB') },

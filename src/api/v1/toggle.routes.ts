@@ -2,9 +2,9 @@ import { normalizeHexId } from '../../access/ids.ts';
 import { type ToggleResult, toggleDoor } from '../../access/toggle.ts';
 import { bearerChallenge } from '../../oauth/bearer.ts';
 import { API_SECURITY, defineRoute } from './define-route.ts';
-import { apiFailures, bodyFailures, json, withExamples } from './response-docs.ts';
+import { apiFailures, json, withExamples } from './response-docs.ts';
 import { cooldownMessage, TOGGLE_MESSAGES } from './toggle-messages.ts';
-import { apiError, failedToggle, TOGGLE, TOGGLE_REQUEST } from './wire-examples.ts';
+import { apiError, TOGGLE, TOGGLE_REQUEST } from './wire-examples.ts';
 import { ApiErrors, ToggleOutcome, ToggleRequest } from './wire-schemas.ts';
 
 export { cooldownMessage, TOGGLE_MESSAGES };
@@ -42,9 +42,13 @@ export const toggleRoute = defineRoute({
   body: withExamples(ToggleRequest, { open: { summary: 'Open a door', value: TOGGLE_REQUEST } }),
   response: {
     200: json('Done.', ToggleOutcome, { done: { summary: 'Done', value: TOGGLE.done } }),
-    400: json('Malformed request: bad JSON, a missing or invalid field.', ToggleOutcome, {
-      malformed: { summary: 'Malformed request', value: TOGGLE.malformed },
-    }),
+    400: json(
+      'Malformed request: bad JSON, a missing or invalid field, a body over 64 KiB or not JSON (its `errors` code says which: `invalid_request`, `body_too_large`, `unsupported_media_type`).',
+      ToggleOutcome,
+      {
+        malformed: { summary: 'Malformed request', value: TOGGLE.malformed },
+      },
+    ),
     401: apiFailures()[401],
     403: json(
       'The token lacks the scope this action needs.',
@@ -69,7 +73,6 @@ export const toggleRoute = defineRoute({
       { cooldown: { summary: 'Too soon', value: TOGGLE.cooldown } },
       { 'Retry-After': { type: 'integer', description: 'Seconds until the door may be toggled again.' } },
     ),
-    ...bodyFailures(ToggleOutcome, (code, message) => failedToggle(code, message, TOGGLE_MESSAGES.malformed)),
     500: apiFailures()[500],
     501: json('The controller does not support this action.', ToggleOutcome, {
       unsupported: { summary: 'Not implemented', value: TOGGLE.unsupported },

@@ -98,9 +98,9 @@ export const SYNC = {
 
 export const TOGGLE_REQUEST = { door_id: DOOR_ID, door_state: 'OPEN' };
 
-/** A failed toggle's body: the documented `message` (the error's own unless given) and `errors`. */
-export function failedToggle(code: string, message: string, documented = message) {
-  return { success: false, timestamp: TIMESTAMP, message: documented, errors: [{ code, message }] };
+/** A failed toggle's body: the documented `message` and `errors`, with the same words. */
+export function failedToggle(code: string, message: string) {
+  return { success: false, timestamp: TIMESTAMP, message, errors: [{ code, message }] };
 }
 
 export const TOGGLE = {
