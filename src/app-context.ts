@@ -14,6 +14,8 @@ import { SecretBox } from './lib/crypto.ts';
 import { RedisLimits } from './limits/redis-limits.ts';
 import { createMailer } from './mail/create-mailer.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { MarketplaceDeps } from './marketplace/deps.ts';
+import { createPaymentProcessor } from './marketplace/payments/create-payment-processor.ts';
 import { ClientRegistry } from './oauth/client-registry.ts';
 import type { ResourceOwners } from './oauth/deps.ts';
 import type { OAuthStore } from './oauth/ports.ts';
@@ -57,6 +59,8 @@ export interface AppContext {
   readonly resourceOwners: ResourceOwners;
   /** The issuer: `PARQEX_PUBLIC_URL`, or the real listening URL when that was left unset. */
   publicUrl: string;
+  /** The Marketplace's services' needs (its payment processor, fee, grace). */
+  readonly marketplace: MarketplaceDeps;
 }
 
 export function createContext(deps: {
@@ -106,5 +110,16 @@ export function createContext(deps: {
     metrics: new Metrics({ poolUsage: () => databasePoolUsage(deps.db) }),
     resourceOwners: { findUsername: async (userId) => (await findUserById(deps.db, userId))?.email },
     publicUrl: deps.config.publicUrl,
+    marketplace: marketplaceDeps(deps),
+  };
+}
+
+function marketplaceDeps(deps: { config: Config; db: Db; clock: Clock }): MarketplaceDeps {
+  return {
+    db: deps.db,
+    clock: deps.clock,
+    payments: createPaymentProcessor(deps.config),
+    serviceFeePercent: deps.config.serviceFeePercent,
+    bookingGraceMs: deps.config.bookingGraceMinutes * 60_000,
   };
 }

@@ -84,6 +84,16 @@ export interface Config {
    * restricted `rk_…`); unset = the simulated processor, which charges nothing. A secret: never logged.
    */
   readonly stripeSecretKey: string | undefined;
+  /**
+   * `PARQEX_SERVICE_FEE_PERCENT`: the renter's service-fee line, a percentage of the parking line
+   * (products.md §1), default 10, at most two decimals (`7.5`); 0 = no fee line.
+   */
+  readonly serviceFeePercent: number;
+  /**
+   * `PARQEX_BOOKING_GRACE_MINUTES`: how long before and after its window a booking's access grant
+   * to the property's gates runs (products.md §1 "The pass"), default 15.
+   */
+  readonly bookingGraceMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +177,8 @@ const KNOWN_SETTINGS: readonly string[] = [
   'PARQEX_METRICS_PORT',
   'PARQEX_METRICS_HOST',
   'PARQEX_STRIPE_SECRET_KEY',
+  'PARQEX_SERVICE_FEE_PERCENT',
+  'PARQEX_BOOKING_GRACE_MINUTES',
 ];
 
 /** Read by the test suite and CI, not by the server: known, never warned about. */
@@ -269,6 +281,12 @@ export function loadConfig(env: Env = process.env): Config {
       'PARQEX_STRIPE_SECRET_KEY must be a Stripe secret key (sk_live_…, sk_test_… or rk_…)',
     );
   }
+  const rawFee = env.PARQEX_SERVICE_FEE_PERCENT?.trim() || '10';
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(rawFee) || Number(rawFee) > 100) {
+    throw new ConfigError(
+      `PARQEX_SERVICE_FEE_PERCENT must be a percentage from 0 to 100 with at most two decimals (got "${rawFee}")`,
+    );
+  }
   if (env.PARQEX_METRICS_HOST?.trim() && metricsPort === undefined) {
     throw new ConfigError('PARQEX_METRICS_HOST needs PARQEX_METRICS_PORT');
   }
@@ -312,6 +330,8 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort,
     metricsHost: env.PARQEX_METRICS_HOST?.trim() || '127.0.0.1',
     stripeSecretKey,
+    serviceFeePercent: Number(rawFee),
+    bookingGraceMinutes: integer(env, 'PARQEX_BOOKING_GRACE_MINUTES', 15, 0, 24 * 60),
   } satisfies Config);
 }
 

@@ -1,13 +1,20 @@
 import { InvalidScope } from './errors.ts';
 
-/** The documented scopes (ParqEx docs, Step 1). */
-export const SCOPES = ['OPENDOOR', 'CLOSEDOOR'] as const;
+/**
+ * The documented scopes (ParqEx docs, Step 1), then the products' (products.md §0): `BOOKINGS`
+ * (search, quote, book, cancel, one's own bookings and orders), `LISTINGS` (the account's
+ * properties, listings, their bookings and earnings — the Admin only).
+ */
+export const SCOPES = ['OPENDOOR', 'CLOSEDOOR', 'BOOKINGS', 'LISTINGS'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What each scope lets an application do, in plain words for the consent page. */
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   OPENDOOR: 'Open your doors and gates',
   CLOSEDOOR: 'Close your doors and gates',
+  BOOKINGS:
+    'Find and book parking for you, pay with the card you choose, cancel your bookings, and see your bookings and receipts',
+  LISTINGS: "Manage your account's parking properties and listings, and see their bookings and earnings",
 };
 
 function isScope(value: string): value is Scope {

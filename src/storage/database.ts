@@ -132,7 +132,7 @@ export async function migrate(db: Db, dialect: Dialect): Promise<string[]> {
       const applied: string[] = [];
       for (const name of Object.keys(MIGRATIONS).sort()) {
         if (done.has(name)) continue;
-        await MIGRATIONS[name]!.up(trx);
+        await MIGRATIONS[name]!.up(trx, dialect);
         await sql`insert into parqex_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
           trx,
         );

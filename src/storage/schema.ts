@@ -254,6 +254,110 @@ export interface Database {
     created_at: number;
     expires_at: number;
   };
+  properties: {
+    id: string;
+    account_id: string;
+    name: string;
+    /** JSON: {line1, line2, city, region, postal_code, country}. */
+    address: string;
+    latitude: number;
+    longitude: number;
+    time_zone: string;
+    created_at: number;
+    updated_at: number;
+  };
+  property_doors: { property_id: string; door_id: string };
+  listings: {
+    id: string;
+    property_id: string;
+    account_id: string;
+    title: string;
+    description: string;
+    kind: 'space' | 'pool';
+    capacity: number;
+    vehicle_size_max: 'compact' | 'standard' | 'oversize';
+    currency: string;
+    /** Minor units of `currency`; null: no such rate. */
+    hourly_rate: number | null;
+    daily_max_rate: number | null;
+    monthly_rate: number | null;
+    min_minutes: number | null;
+    max_minutes: number | null;
+    /** JSON of the wire `availability`; null: open at all times. */
+    availability: string | null;
+    free_cancel_minutes: number;
+    status: 'draft' | 'published' | 'unpublished';
+    created_at: number;
+    updated_at: number;
+  };
+  quotes: {
+    id: string;
+    listing_id: string;
+    user_id: string;
+    plan: 'hourly' | 'monthly';
+    starts_at: number;
+    ends_at: number;
+    currency: string;
+    /** JSON: [{label, amount}] in minor units of `currency`. */
+    lines: string;
+    total: number;
+    created_at: number;
+    expires_at: number;
+  };
+  bookings: {
+    id: string;
+    listing_id: string;
+    property_id: string;
+    /** The owner's account. */
+    account_id: string;
+    /** The renter. */
+    user_id: string;
+    quote_id: string | null;
+    plan: 'hourly' | 'monthly';
+    status: 'pending' | 'confirmed' | 'cancelled' | 'completed';
+    starts_at: number;
+    ends_at: number;
+    /** The exclusive end of the capacity it holds; null: a renewing monthly plan, for ever. */
+    hold_ends_at: number | null;
+    /** 1 when the listing is a space (the PostgreSQL exclusion constraint's scope). */
+    exclusive: number;
+    plate: string;
+    vehicle_id: string | null;
+    pass_code: string;
+    payment_method: string;
+    renews_at: number | null;
+    created_at: number;
+    cancelled_at: number | null;
+  };
+  orders: {
+    id: string;
+    booking_id: string;
+    user_id: string;
+    account_id: string;
+    currency: string;
+    status: 'pending' | 'paid' | 'refunded';
+    created_at: number;
+    updated_at: number;
+  };
+  order_lines: {
+    id: string;
+    order_id: string;
+    kind: 'parking' | 'service_fee';
+    label: string;
+    amount: number;
+    period_starts_at: number;
+    period_ends_at: number;
+    created_at: number;
+  };
+  payments: {
+    id: string;
+    order_id: string;
+    kind: 'charge' | 'refund';
+    amount: number;
+    processor: string;
+    processor_ref: string;
+    created_at: number;
+  };
 }
 
 export type Db = Kysely<Database>;

@@ -22,7 +22,7 @@ async function databaseAt004() {
     for (const name of Object.keys(MIGRATIONS)
       .sort()
       .filter((n) => n < '005')) {
-      await MIGRATIONS[name]!.up(trx);
+      await MIGRATIONS[name]!.up(trx, database.dialect);
       await sql`insert into parqex_migrations (name, applied_at) values (${name}, ${Date.now()})`.execute(
         trx,
       );

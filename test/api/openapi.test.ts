@@ -7,6 +7,7 @@ import { addVehicle, removeVehicle } from '../../src/accounts/vehicles.ts';
 import { webhookNameOf } from '../../src/api/openapi/webhook-docs.ts';
 import { API_ROUTES } from '../../src/api/v1/api-v1.ts';
 import { TOGGLE_MESSAGES } from '../../src/api/v1/toggle.routes.ts';
+import { SCOPE_DESCRIPTIONS } from '../../src/oauth/scopes.ts';
 import { enqueuePing } from '../../src/webhooks/delivery-admin.ts';
 import { JOHN, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
 import { testingDoors } from './access-fixtures.ts';
@@ -192,7 +193,7 @@ describe('the API reference: /openapi.json and /docs', () => {
       authorizationUrl: `${app.baseUrl}/oauth/v2/endpoints/authorization/`,
       tokenUrl: `${app.baseUrl}/oauth/v2/endpoints/token/`,
       refreshUrl: `${app.baseUrl}/oauth/v2/endpoints/token/`,
-      scopes: { OPENDOOR: 'Open your doors and gates', CLOSEDOOR: 'Close your doors and gates' },
+      scopes: SCOPE_DESCRIPTIONS,
     });
     assert.deepEqual(document.components.securitySchemes.BearerToken, {
       type: 'http',
