@@ -27,10 +27,13 @@ export type { ResponseDoc };
  * OpenAPI document's (with `@fastify/swagger`): one source.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** The endpoint's name: it answers at every spelling of `documentedPaths(name)` (spec §4). */
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /**
+   * The endpoint's name: it answers at every spelling of `documentedPaths(name)` (spec §4). Path
+   * parameters in Fastify's spelling: `bookings/:id`.
+   */
   name: string;
-  /** The spelling the docs print, the one the OpenAPI document lists. */
+  /** The spelling the docs print, the one the OpenAPI document lists (parameters as `{id}`). */
   printedPath: string;
   operationId: string;
   summary: string;
@@ -39,6 +42,8 @@ export interface ApiRoute {
   security: Security;
   /** The spec's words for the scopes, when they depend on the request. */
   'x-scopes'?: string;
+  /** The path parameters (`{id}`), validated like the rest. */
+  params?: TSchema;
   querystring?: TSchema;
   body?: TSchema;
   response: Record<number, ResponseDoc>;
@@ -78,6 +83,7 @@ export function apiRouteOf(request: FastifyRequest): ApiRoute | undefined {
 /** The schema Fastify gets: validation parts always; the documentation at the printed path only. */
 function fastifySchema(route: ApiRoute, isPrinted: boolean): Record<string, unknown> {
   const validation = {
+    ...(route.params ? { params: route.params } : {}),
     ...(route.querystring ? { querystring: route.querystring } : {}),
     ...(route.body ? { body: route.body } : {}),
   };
@@ -107,6 +113,11 @@ const IDEMPOTENCY_HEADER = Type.Object({
   ),
 });
 
+/** `/bookings/{id}` as Fastify spells it: `/bookings/:id`. */
+function fastifyPath(printed: string): string {
+  return printed.replace(/\{(\w+)\}/g, ':$1');
+}
+
 const authOf = new WeakMap<FastifyRequest, AuthContext>();
 
 /** The bearer's AuthContext of an API request that passed its check (undefined otherwise). */
@@ -132,7 +143,7 @@ export function registerRoutes(app: FastifyInstance, ctx: ApiDeps, routes: reado
       app.route({
         method: route.method,
         url,
-        schema: fastifySchema(route, url === route.printedPath),
+        schema: fastifySchema(route, url === fastifyPath(route.printedPath)),
         config: { apiRoute: route, idempotent: route.idempotent } as FastifyContextConfig,
         onRequest,
         handler,
