@@ -4,6 +4,7 @@ import { renderApiError } from './api-errors.ts';
 import { apiSchemaErrorFormatter, apiValidatorCompiler } from './api-validation.ts';
 import { type ApiRoute, apiRouteOf, registerRoutes } from './define-route.ts';
 import { inviteRoutes } from './invite.routes.ts';
+import { renterRoutes } from './marketplace/renter.routes.ts';
 import { settingsRoute } from './settings.routes.ts';
 import { syncRoutes } from './sync.routes.ts';
 import { toggleRoute } from './toggle.routes.ts';
@@ -18,6 +19,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   toggleRoute,
   toggleHistoryRoute,
   ...inviteRoutes,
+  ...renterRoutes,
 ];
 
 /**
