@@ -17,6 +17,7 @@ Commands:
   devices …             register controllers and drive the simulated ones (parqex devices --help)
   webhooks …            register receivers of an application's events, see deliveries (parqex webhooks --help)
   worker                send webhooks without the HTTP server (parqex worker --help)
+  bookings …            the Marketplace's bookings: list, show, cancel (parqex bookings --help)
   --version, -v         print the version of ParqEx (package.json) and exit
 
 Every command reads the environment of the README (PARQEX_DATABASE_URL, …), has --help,
@@ -70,6 +71,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   devices: async () => {
     const { DEVICES_HELP, devicesCommand } = await import('./devices.ts');
     return { help: DEVICES_HELP, run: devicesCommand };
+  },
+  bookings: async () => {
+    const { BOOKINGS_HELP, bookingsCommand } = await import('./bookings.ts');
+    return { help: BOOKINGS_HELP, run: bookingsCommand };
   },
 };
 
