@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { ManualClock } from '../../src/lib/clock.ts';
 import { money } from '../../src/lib/money.ts';
 import { formatUtcInstant } from '../../src/marketplace/booking-window.ts';
@@ -518,5 +520,68 @@ describe('the renter API (products.md §1)', () => {
     assert.equal(shown.status, 'published');
     assert.equal(shown.title, 'Driveway space');
     assert.deepEqual((await app.api(SYNC, john)).body.marketplace.listings, []);
+  });
+  test('every answer is what /openapi.json documents for its status', async () => {
+    const document = (await app.api('/openapi.json')).body;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const check = (method: string, path: string, answer: { status: number; body: unknown }) => {
+      const schema =
+        document.paths[path][method.toLowerCase()].responses[String(answer.status)]?.content[
+          'application/json'
+        ].schema;
+      assert.ok(schema, `${method} ${path} documents ${answer.status}`);
+      const validate = ajv.compile(schema);
+      assert.ok(
+        validate(answer.body),
+        `${method} ${path} ${answer.status}: ${JSON.stringify(validate.errors)}`,
+      );
+    };
+    const spot = { latitude: 10.801, longitude: 10.801 };
+    await lobbyListing(app, spot, 'space');
+    const window = windowFrom(app, 4);
+    const found = await app.api(searchPath(spot, window), john);
+    check('GET', SEARCH, found);
+    const item = found.body.data.items[0];
+    check(
+      'POST',
+      BOOKINGS,
+      await app.api(BOOKINGS, john, {
+        body: bookBody(item, { final_price: { amount: 1, currency: 'USD' } }),
+      }),
+    );
+    check(
+      'POST',
+      BOOKINGS,
+      await app.api(BOOKINGS, john, { body: bookBody(item, { payment_method: 'pm_card_chargeDeclined' }) }),
+    );
+    check(
+      'POST',
+      BOOKINGS,
+      await app.api(BOOKINGS, john, {
+        body: bookBody(item, { quote_id: 'ffffffffffffffffffffffffffffffff' }),
+      }),
+    );
+    check('POST', BOOKINGS, await app.api(BOOKINGS, john, { body: { ...bookBody(item), plate: 7 } }));
+    const booked = await app.api(BOOKINGS, john, { body: bookBody(item) });
+    assert.equal(booked.status, 201);
+    check('POST', BOOKINGS, booked);
+    const id = booked.body.data.id;
+    check('GET', BOOKINGS, await app.api(BOOKINGS, john));
+    check('GET', `${BOOKINGS}/{id}`, await app.api(`${BOOKINGS}/${id}`, john));
+    check('GET', `${BOOKINGS}/{id}`, await app.api(`${BOOKINGS}/${id}`, productionOwner));
+    const sync = await app.api(SYNC, john);
+    assert.equal(sync.body.marketplace.bookings.length > 0, true);
+    check('GET', SYNC, sync);
+    check('DELETE', `${BOOKINGS}/{id}`, await app.api(`${BOOKINGS}/${id}`, john, { method: 'DELETE' }));
+    check('DELETE', `${BOOKINGS}/{id}`, await app.api(`${BOOKINGS}/${id}`, john, { method: 'DELETE' }));
+    check('GET', ORDERS, await app.api(ORDERS, john));
+    const doorsOnly = (await app.tokensFor({ user: JOHN, scope: 'opendoor' })).access_token;
+    check('GET', ORDERS, await app.api(ORDERS, doorsOnly));
+    check('GET', SEARCH, await app.api(`${SEARCH}?latitude=0&longitude=0&starts=x&ends=y`, john));
+    clock.advance(10 * MINUTE + 1);
+    const second = await quoteAt(app, john, spot, windowFrom(app, 8));
+    clock.advance(10 * MINUTE + 1);
+    check('POST', BOOKINGS, await app.api(BOOKINGS, john, { body: bookBody(second) }));
   });
 });
