@@ -18,6 +18,7 @@ import type { PaymentProcessor } from '../../src/marketplace/payments/payment-pr
 import { SimulatedProcessor } from '../../src/marketplace/payments/simulated-processor.ts';
 import { quoteListing, searchListings } from '../../src/marketplace/quotes.ts';
 import type { Actor } from '../../src/marketplace/records.ts';
+import { pruneExpired } from '../../src/storage/prune.ts';
 import {
   accountDoorIds,
   actorOf,
@@ -673,6 +674,18 @@ describe(`bookings (${TEST_DIALECT})`, () => {
       'invalid_time',
     );
   });
+});
+
+test('expired quotes are pruned a day after they expire (until then booking one says quote_expired)', async () => {
+  const listingId = await listing();
+  const at = NOW + 400 * HOUR;
+  const { quote } = await quoteListing(deps, john, listingId, { starts: iso(at), ends: iso(at + HOUR) }, NOW);
+  const exists = async () =>
+    (await app.ctx.db.selectFrom('quotes').select('id').where('id', '=', quote.id).execute()).length === 1;
+  await pruneExpired(app.ctx.db, app.ctx.config, quote.expiresAt + 23 * HOUR);
+  assert.ok(await exists());
+  await pruneExpired(app.ctx.db, app.ctx.config, quote.expiresAt + 24 * HOUR);
+  assert.ok(!(await exists()));
 });
 
 if (TEST_DIALECT === 'postgres') {
