@@ -521,6 +521,66 @@ describe('the renter API (products.md §1)', () => {
     assert.equal(shown.title, 'Driveway space');
     assert.deepEqual((await app.api(SYNC, john)).body.marketplace.listings, []);
   });
+  test('a monthly plan through the API: booked by listing, renews until cancelled, then holds its month', async () => {
+    const spot = { latitude: 10.901, longitude: 10.901 };
+    const { listing } = await lobbyListing(app, spot);
+    // Starts in 30 minutes: inside the listing's hour of free cancellation, so a cancellation keeps the month.
+    const starts = formatUtcInstant(Math.ceil(clock.now() / MINUTE) * MINUTE + 30 * MINUTE);
+    const monthly = {
+      listing_id: listing.id,
+      plan: 'monthly',
+      starts,
+      plate: 'PQX 123',
+      payment_method: 'pm_card_visa',
+    };
+    const before = await counts(app);
+    for (const [body, code] of [
+      [{ ...monthly, listing_id: undefined }, 'invalid_request'],
+      [{ ...monthly, starts: undefined }, 'invalid_request'],
+      [{ ...monthly, quote_id: 'ffffffffffffffffffffffffffffffff' }, 'invalid_request'],
+      [{ ...monthly, plan: 'weekly' }, 'invalid_request'],
+      [{ ...monthly, starts: 'soon' }, 'invalid_time'],
+    ] as const) {
+      const answer = await app.api(BOOKINGS, john, { body });
+      assert.equal(answer.status, 400, JSON.stringify(body));
+      assert.equal(answer.body.errors[0].code, code, JSON.stringify(answer.body));
+    }
+    const wrongPrice = await app.api(BOOKINGS, john, {
+      body: { ...monthly, final_price: { amount: 32000, currency: 'USD' } },
+    });
+    assert.equal(wrongPrice.status, 409);
+    assert.equal(wrongPrice.body.errors[0].code, 'price_changed');
+    assert.deepEqual(await counts(app), before, 'nothing written');
+
+    const booked = await app.api(BOOKINGS, john, {
+      body: { ...monthly, final_price: { amount: 35200, currency: 'USD' } },
+    });
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    const booking = booked.body.data;
+    assert.equal(booking.plan, 'monthly');
+    assert.equal(booking.starts_at, starts);
+    assert.equal(booking.renews_at, booking.ends_at, 'the next month is charged when this one ends');
+    assert.deepEqual(booking.order.total, { amount: 35200, currency: 'USD' });
+
+    const cancelled = await app.api(`${BOOKINGS}/${booking.id}`, john, { method: 'DELETE' });
+    assert.equal(cancelled.status, 200);
+    assert.equal(cancelled.body.data.status, 'cancelled');
+    assert.equal(cancelled.body.data.renews_at, null, 'no longer renews');
+    assert.equal(cancelled.body.data.order.status, 'paid', 'past the cutoff: no refund');
+    // The paid month stays held: nobody else finds the space inside it.
+    const inside = {
+      starts: formatUtcInstant(Date.parse(starts) + 20 * 24 * HOUR),
+      ends: formatUtcInstant(Date.parse(starts) + 20 * 24 * HOUR + 2 * HOUR),
+    };
+    assert.equal((await app.api(searchPath(spot, inside), productionOwner)).body.data.items.length, 0);
+    const after = { starts: booking.ends_at, ends: formatUtcInstant(Date.parse(booking.ends_at) + 2 * HOUR) };
+    assert.equal(
+      (await app.api(searchPath(spot, after), productionOwner)).body.data.items.length,
+      1,
+      'free after it',
+    );
+  });
+
   test('every answer is what /openapi.json documents for its status', async () => {
     const document = (await app.api('/openapi.json')).body;
     const ajv = new Ajv2020({ strict: false, allErrors: true });
