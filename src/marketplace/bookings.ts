@@ -337,7 +337,7 @@ async function holdCapacity(
       return;
     } catch (error) {
       const broken = brokenConstraint(error);
-      if (broken === 'overlap') throw new Unavailable();
+      if (broken === 'overlap') throw new Unavailable({ cause: error });
       if (broken === 'quote_id') throw new QuoteAlreadyUsed();
       if (broken === 'pass_code' && attempt < 5) continue;
       throw error;
