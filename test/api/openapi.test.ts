@@ -43,6 +43,7 @@ const DOCUMENTED = [
   'PATCH /oauth/v1/endpoints/listings/{id}',
   'POST /oauth/v1/endpoints/listings/{id}/publish',
   'POST /oauth/v1/endpoints/listings/{id}/unpublish',
+  'GET /oauth/v1/endpoints/listings/{id}/bookings',
   'GET /oauth/v1/endpoints/earnings',
   // products.md §1, the renter's side.
   'GET /oauth/v1/endpoints/listings/search',
