@@ -539,7 +539,8 @@ describe('the renter API (products.md §1)', () => {
       [{ ...monthly, starts: undefined }, 'invalid_request'],
       [{ ...monthly, quote_id: 'ffffffffffffffffffffffffffffffff' }, 'invalid_request'],
       [{ ...monthly, plan: 'weekly' }, 'invalid_request'],
-      [{ ...monthly, starts: 'soon' }, 'invalid_time'],
+      [{ ...monthly, starts: 'soon' }, 'invalid_request'],
+      [{ ...monthly, starts: '2030-02-30T10:00' }, 'invalid_time'],
     ] as const) {
       const answer = await app.api(BOOKINGS, john, { body });
       assert.equal(answer.status, 400, JSON.stringify(body));

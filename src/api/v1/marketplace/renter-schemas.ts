@@ -82,7 +82,8 @@ const Coordinate = (name: string, max: number) =>
 
 const WindowInput = (name: string, description: string) =>
   Type.String({
-    minLength: 1,
+    // The form only (a date, `T`, a time); the service reads the rest and names what is wrong.
+    pattern: '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}',
     description,
     ...says({
       required: `${name} is required`,
