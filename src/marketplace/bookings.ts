@@ -140,7 +140,11 @@ async function planOf(deps: MarketplaceDeps, actor: Actor, input: BookInput, now
           .executeTakeFirst()
       : undefined;
     if (!quote) throw new QuoteNotFound();
-    const used = await deps.db.selectFrom('bookings').select('id').where('quote_id', '=', quote.id).executeTakeFirst();
+    const used = await deps.db
+      .selectFrom('bookings')
+      .select('id')
+      .where('quote_id', '=', quote.id)
+      .executeTakeFirst();
     if (used) throw new QuoteAlreadyUsed();
     if (Number(quote.expires_at) <= now) throw new QuoteExpired();
     const found = await bookableListing(deps.db, quote.listing_id);
