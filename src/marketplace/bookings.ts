@@ -442,10 +442,14 @@ async function confirmPending(
   });
 }
 
+/**
+ * The gates of the booking's property for `[startsAt − grace, endsAt + grace)`: to the renter (app,
+ * API, pass page) and to the booking's plate (LPR, products.md §1 "The pass").
+ */
 async function grantGates(
   trx: DbOrTrx,
   deps: MarketplaceDeps,
-  booking: { id: string; property_id: string; user_id: string },
+  booking: { id: string; property_id: string; user_id: string; plate: string },
   startsAt: number,
   endsAt: number,
   now: number,
@@ -455,19 +459,25 @@ async function grantGates(
     .select('door_id')
     .where('property_id', '=', booking.property_id)
     .execute();
+  const holders = [
+    { kind: 'person' as const, userId: booking.user_id },
+    { kind: 'plate' as const, plate: booking.plate },
+  ];
   for (const { door_id } of doors) {
-    await grantAccess(
-      trx,
-      {
-        doorId: door_id,
-        holder: { kind: 'person', userId: booking.user_id },
-        startsAt: startsAt - deps.bookingGraceMs,
-        endsAt: endsAt + deps.bookingGraceMs,
-        source: 'booking',
-        sourceId: booking.id,
-      },
-      now,
-    );
+    for (const holder of holders) {
+      await grantAccess(
+        trx,
+        {
+          doorId: door_id,
+          holder,
+          startsAt: startsAt - deps.bookingGraceMs,
+          endsAt: endsAt + deps.bookingGraceMs,
+          source: 'booking',
+          sourceId: booking.id,
+        },
+        now,
+      );
+    }
   }
 }
 

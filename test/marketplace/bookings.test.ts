@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { findPlateGrant } from '../../src/access/grants.ts';
 import { isDomainError } from '../../src/lib/domain-error.ts';
 import {
   book,
@@ -128,12 +129,22 @@ describe(`bookings (${TEST_DIALECT})`, () => {
       .where('source_id', '=', booking.id)
       .orderBy('door_id')
       .execute();
+    const window = [startsAt - 15 * MINUTE, startsAt + 3 * HOUR + 15 * MINUTE];
     assert.deepEqual(
-      grants.map((g) => [g.door_id, g.user_id, Number(g.starts_at), Number(g.ends_at)]),
-      [...doors]
-        .sort()
-        .map((d) => [d, john.userId, startsAt - 15 * MINUTE, startsAt + 3 * HOUR + 15 * MINUTE]),
+      grants
+        .filter((g) => g.holder_kind === 'person')
+        .map((g) => [g.door_id, g.user_id, Number(g.starts_at), Number(g.ends_at)]),
+      [...doors].sort().map((d) => [d, john.userId, ...window]),
     );
+    // LPR: the booking's plate reaches the same gates in the same window.
+    assert.deepEqual(
+      grants
+        .filter((g) => g.holder_kind === 'plate')
+        .map((g) => [g.door_id, g.plate, Number(g.starts_at), Number(g.ends_at)]),
+      [...doors].sort().map((d) => [d, 'ABC-1234', ...window]),
+    );
+    assert.equal((await findPlateGrant(app.ctx.db, doors[0]!, 'abc 1234', startsAt))?.sourceId, booking.id);
+    assert.equal(await findPlateGrant(app.ctx.db, doors[0]!, 'abc 1234', startsAt + 4 * HOUR), undefined);
 
     assert.deepEqual(await getBooking(app.ctx.db, john, booking.id, NOW), booking);
     assert.deepEqual(await getBooking(app.ctx.db, owner, booking.id.toUpperCase(), NOW), booking);
