@@ -7,7 +7,6 @@ import { type Money, money, moneyEquals } from '../lib/money.ts';
 import type { Db, DbOrTrx } from '../storage/schema.ts';
 import { publishBookingEvent } from '../webhooks/publish.ts';
 import { freeCapacityOf, holdsOverlapping } from './availability.ts';
-import { bookableListing } from './bookable.ts';
 import { PAST_START_GRACE_MS } from './booking-window.ts';
 import type { MarketplaceDeps } from './deps.ts';
 import {
@@ -25,6 +24,7 @@ import {
   Unavailable,
   WindowInPast,
 } from './errors.ts';
+import { findBookableListing } from './listings.ts';
 import { isOpenForWindow } from './opening-hours.ts';
 import { encodeCursor, readPage } from './paging.ts';
 import { PaymentFailed } from './payments/payment-errors.ts';
@@ -147,7 +147,7 @@ async function planOf(deps: MarketplaceDeps, actor: Actor, input: BookInput, now
       .executeTakeFirst();
     if (used) throw new QuoteAlreadyUsed();
     if (Number(quote.expires_at) <= now) throw new QuoteExpired();
-    const found = await bookableListing(deps.db, quote.listing_id);
+    const found = await findBookableListing(deps.db, quote.listing_id);
     if (found?.listing.status !== 'published') throw new Unavailable();
     const { listing, property } = found;
     const startsAt = Number(quote.starts_at);
@@ -173,7 +173,7 @@ async function planOf(deps: MarketplaceDeps, actor: Actor, input: BookInput, now
     if (!sameMoney(input.finalPrice, quoted)) throw new PriceChanged(quoted);
     return { listing, property, plan: quote.plan, quoteId: quote.id, startsAt, endsAt, price };
   }
-  const found = await bookableListing(deps.db, String(input.listingId));
+  const found = await findBookableListing(deps.db, String(input.listingId));
   if (found?.listing.status !== 'published') throw new BookableListingNotFound();
   const { listing, property } = found;
   const priced = priceWindow(
@@ -672,7 +672,7 @@ export async function renewMonthlyBookings(
   for (const booking of due) {
     const periodStart = Number(booking.ends_at);
     const periodEnd = addLocalMonth(periodStart, booking.time_zone);
-    const found = await bookableListing(deps.db, booking.listing_id);
+    const found = await findBookableListing(deps.db, booking.listing_id);
     let price: Quote | undefined;
     try {
       if (found) price = monthlyQuoteLines(found.listing.rates, deps.serviceFeePercent);
@@ -950,7 +950,7 @@ export async function findBookingByPassCode(
   if (!/^[A-Z0-9]{8}$/.test(normalized)) return undefined;
   const row = await bookingsQuery(db).where('b.pass_code', '=', normalized).executeTakeFirst();
   if (!row) return undefined;
-  const found = await bookableListing(db, row.listing_id);
+  const found = await findBookableListing(db, row.listing_id);
   if (!found) return undefined;
   return { booking: bookingOf(row as JoinedRow, now), ...found };
 }
