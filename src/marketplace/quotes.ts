@@ -3,7 +3,6 @@ import { isDomainError } from '../lib/domain-error.ts';
 import { type Money, money } from '../lib/money.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
 import { freeCapacityOf, holdsOverlapping } from './availability.ts';
-import { bookableListing } from './bookable.ts';
 import { bookingWindow, parseWindowTime } from './booking-window.ts';
 import type { MarketplaceDeps } from './deps.ts';
 import {
@@ -13,6 +12,7 @@ import {
   OutsideOpeningHours,
   Unavailable,
 } from './errors.ts';
+import { findBookableListing } from './listings.ts';
 import { isOpenForWindow } from './opening-hours.ts';
 import { monthlyQuoteLines, type Quote, quoteLines } from './pricing.ts';
 import {
@@ -274,7 +274,7 @@ export async function quoteListing(
   request: QuoteRequest,
   now: number,
 ): Promise<{ listing: Listing; property: Property; quote: QuoteView }> {
-  const found = await bookableListing(deps.db, listingId);
+  const found = await findBookableListing(deps.db, listingId);
   if (found?.listing.status !== 'published') throw new BookableListingNotFound();
   const { listing, property } = found;
   const priced = priceWindow(listing, property, request, deps.serviceFeePercent, now);

@@ -307,6 +307,11 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
         'availability.weekly[0]: opens (18:00) must be before closes (08:00); overnight hours are two entries',
       ],
       [spaceOf(property.id, { kind: 'garage' }), 'invalid_request', 'kind must be "space" or "pool"'],
+      [
+        spaceOf(property.id, { availability: [] }),
+        'invalid_request',
+        'availability must be an object {"weekly": […], "closed_dates": […]} or null',
+      ],
     ];
     for (const [body, code, message] of cases) {
       const refused = await app.api(LISTINGS, admin, { body });
