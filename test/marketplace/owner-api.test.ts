@@ -159,6 +159,12 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
       ],
       [{ ...GARAGE, name: '   ' }, 400, 'invalid_property', 'name must not be empty'],
       [
+        { ...GARAGE, name: 'Lot\u0000A' },
+        400,
+        'invalid_property',
+        'name must not contain control characters',
+      ],
+      [
         { ...GARAGE, address: { ...GARAGE.address, country: 'USA' } },
         400,
         'invalid_property',
@@ -307,6 +313,11 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
         'availability.weekly[0]: opens (18:00) must be before closes (08:00); overnight hours are two entries',
       ],
       [spaceOf(property.id, { kind: 'garage' }), 'invalid_request', 'kind must be "space" or "pool"'],
+      [
+        spaceOf(property.id, { title: 'Spot\u0000' }),
+        'invalid_listing',
+        'title must not contain control characters',
+      ],
       [
         spaceOf(property.id, { availability: [] }),
         'invalid_request',
