@@ -367,6 +367,26 @@ describe('the renter API (products.md §1)', () => {
     assert.equal((await app.api(searchPath(spot, next), john)).body.data.items.length, 1);
   });
 
+  test('twenty simultaneous bookings of the last space through the API: exactly one 201', async () => {
+    const spot = { latitude: 10.251, longitude: 10.251 };
+    await lobbyListing(app, spot);
+    const window = windowFrom(app, 9);
+    const quotes = [];
+    for (let i = 0; i < 20; i++)
+      quotes.push(await quoteAt(app, i % 2 ? john : productionOwner, spot, window));
+    const before = await counts(app);
+    const answers = await Promise.all(
+      quotes.map((item, i) => app.api(BOOKINGS, i % 2 ? john : productionOwner, { body: bookBody(item) })),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    assert.deepEqual(statuses, [201, ...Array(19).fill(409)], JSON.stringify(answers.map((a) => a.body)));
+    for (const refused of answers.filter((a) => a.status === 409))
+      assert.equal(refused.body.errors[0].code, 'unavailable');
+    const after = await counts(app);
+    assert.equal(after.bookings, before.bookings + 1);
+    assert.equal(after.payments, before.payments + 1, 'one charge');
+  });
+
   test('Idempotency-Key: a retry answers the same booking, with one booking and one charge', async () => {
     const spot = { latitude: 10.301, longitude: 10.301 };
     await lobbyListing(app, spot, 'pool', 5);
