@@ -528,6 +528,12 @@ describe('the renter API (products.md §1)', () => {
     );
     assert.equal(backwards.status, 400);
     assert.equal(backwards.body.errors[0].code, 'invalid_window');
+    const past = await app.api(
+      searchPath(spot, { starts: '2020-01-01T10:00:00Z', ends: '2020-01-01T11:00:00Z' }),
+      renter,
+    );
+    assert.equal(past.status, 422);
+    assert.equal(past.body.errors[0].code, 'window_in_past');
   });
 
   test("sync's marketplace section: the Admin sees the account's listings, a User none", async () => {

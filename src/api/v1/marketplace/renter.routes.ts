@@ -152,6 +152,9 @@ export const searchRoute = defineRoute({
       },
     ),
     401: apiFailures()[401],
+    422: json('The window starts more than 5 minutes ago (in every zone it could be read in).', ApiErrors, {
+      past: said('In the past', new WindowInPast()),
+    }),
     500: apiFailures()[500],
   },
   handler: async ({ ctx, auth, request, reply }) => {
