@@ -82,3 +82,70 @@ export class NoMonthlyRate extends DomainError {
     super('no_monthly_rate', 'unprocessable', 'this listing has no monthly rate');
   }
 }
+
+// ---- Owners: properties, listings, earnings (products.md §1 "Lists", owners) ----
+
+/** Only the account's Admin manages its properties and listings and sees its earnings (products.md §0). */
+export class NotListingsAdmin extends DomainError {
+  constructor() {
+    super(
+      'forbidden',
+      'forbidden',
+      "only the account's Admin can manage its properties and listings and see their bookings and earnings",
+    );
+  }
+}
+
+/** No such property — or another account's, which is the same thing to the caller. */
+export class PropertyNotFound extends DomainError {
+  constructor(id: string) {
+    super('property_not_found', 'not_found', `no property with the id ${id}`);
+  }
+}
+
+/** No such listing — or another account's, which is the same thing to the caller. */
+export class ListingNotFound extends DomainError {
+  constructor(id: string) {
+    super('listing_not_found', 'not_found', `no listing with the id ${id}`);
+  }
+}
+
+/**
+ * A gate that is not a door of the owner's account (or no door at all). 422, not 404: the
+ * property asked for exists; the body names something the account does not have.
+ */
+export class PropertyDoorNotFound extends DomainError {
+  readonly doorId: string;
+  constructor(doorId: string) {
+    super('door_not_found', 'unprocessable', `no door with the id ${doorId} in this account`);
+    this.doorId = doorId;
+  }
+}
+
+/** A property that breaks a rule (name, address, coordinates, time zone); the message says which. */
+export class InvalidProperty extends DomainError {
+  constructor(message: string) {
+    super('invalid_property', 'invalid_input', message);
+  }
+}
+
+/** A listing that breaks a rule (title, kind and capacity, rates, durations, cancellation); the message says which. */
+export class InvalidListing extends DomainError {
+  constructor(message: string) {
+    super('invalid_listing', 'invalid_input', message);
+  }
+}
+
+/** A `cursor` this list did not hand out, or a `limit` outside 1–200. */
+export class InvalidPageRequest extends DomainError {
+  constructor(message: string) {
+    super('invalid_request', 'invalid_input', message);
+  }
+}
+
+/** An earnings query that cannot be answered as asked (dates, range, period). */
+export class InvalidEarningsQuery extends DomainError {
+  constructor(message: string) {
+    super('invalid_request', 'invalid_input', message);
+  }
+}
