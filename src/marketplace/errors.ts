@@ -149,3 +149,100 @@ export class InvalidEarningsQuery extends DomainError {
     super('invalid_request', 'invalid_input', message);
   }
 }
+
+// --- mk-book: search, quotes, bookings, orders (one block) ---
+
+/** A search around a point that is not one (latitude, longitude, radius_m out of range). */
+export class InvalidSearch extends DomainError {
+  constructor(message: string) {
+    super('invalid_search', 'invalid_input', message);
+  }
+}
+
+/** The listing to quote or book does not exist, is not published, or is another account's (for owners' lists). */
+export class BookableListingNotFound extends DomainError {
+  constructor() {
+    super('listing_not_found', 'not_found', 'no such listing');
+  }
+}
+
+/** No quote with this id for this person (another person's quote is the same thing). */
+export class QuoteNotFound extends DomainError {
+  constructor() {
+    super('quote_not_found', 'not_found', 'no such quote');
+  }
+}
+
+/** The quote's 10 minutes have passed: ask for a new one. */
+export class QuoteExpired extends DomainError {
+  constructor() {
+    super('quote_expired', 'gone', 'the quote has expired; ask for a new one');
+  }
+}
+
+/** `final_price` is not the quote's (or the current) total. */
+export class PriceChanged extends DomainError {
+  constructor(expected: { amount: number; currency: string }) {
+    super(
+      'price_changed',
+      'conflict',
+      `the price is now ${expected.amount} ${expected.currency} (minor units); confirm it and book again`,
+    );
+  }
+}
+
+/** The window has no free capacity any more (taken meanwhile). */
+export class Unavailable extends DomainError {
+  constructor() {
+    super('unavailable', 'conflict', 'the listing is no longer free for this window');
+  }
+}
+
+/** Neither a vehicle nor a plate, or a vehicle that is not the renter's. */
+export class InvalidVehicle extends DomainError {
+  constructor(message: string) {
+    super('invalid_vehicle', 'invalid_input', message);
+  }
+}
+
+/** No booking with this id that the caller may see. */
+export class BookingNotFound extends DomainError {
+  constructor() {
+    super('booking_not_found', 'not_found', 'no such booking');
+  }
+}
+
+/** The booking was already cancelled (or has ended). */
+export class BookingNotCancellable extends DomainError {
+  constructor(status: string) {
+    super('already_cancelled', 'conflict', `the booking is ${status}; it cannot be cancelled`);
+  }
+}
+
+/** Listing bookings and earnings are the owner account's Admin's. */
+export class NotListingAdmin extends DomainError {
+  constructor() {
+    super('forbidden', 'forbidden', "only the account's Admin can see its listings' bookings");
+  }
+}
+
+/** A `cursor` this list did not hand out, or a `limit` outside 1..200. */
+export class InvalidPage extends DomainError {
+  constructor(message: string) {
+    super('invalid_page', 'invalid_input', message);
+  }
+}
+
+/** No order with this id among the caller's. */
+export class OrderNotFound extends DomainError {
+  constructor() {
+    super('order_not_found', 'not_found', 'no such order');
+  }
+}
+
+/** The quote was already booked (a quote books once; ask for a new one). */
+export class QuoteAlreadyUsed extends DomainError {
+  constructor() {
+    super('quote_already_used', 'conflict', 'this quote was already booked; ask for a new one');
+  }
+}

@@ -92,5 +92,38 @@ export function accessEventPayload(f: AccessEventFacts) {
 }
 
 /** Event families a staff member subscribes an endpoint to (`--events`). */
-export const EVENT_FAMILIES = ['door', 'management', 'access', 'enforcer'] as const;
+export const EVENT_FAMILIES = ['door', 'management', 'access', 'enforcer', 'marketplace'] as const;
 export type EventFamily = (typeof EVENT_FAMILIES)[number];
+
+export interface BookingEventFacts {
+  deliveryId: string;
+  eventType: 'booking_created' | 'booking_cancelled';
+  occurredAt: number;
+  bookingId: string;
+  listingId: string;
+  propertyId: string;
+  status: string;
+  startsAt: number;
+  endsAt: number;
+  plate: string;
+  renter: Person;
+  total: { amount: number; currency: string };
+}
+
+/** products.md §1 webhooks: `booking_created` / `booking_cancelled`, in the documented style. */
+export function bookingEventPayload(f: BookingEventFacts) {
+  return {
+    id: f.deliveryId,
+    eventType: f.eventType,
+    ...eventTime(f.occurredAt),
+    bookingID: f.bookingId,
+    listingID: f.listingId,
+    propertyID: f.propertyId,
+    status: f.status,
+    startsAt: utcSeconds(f.startsAt),
+    endsAt: utcSeconds(f.endsAt),
+    plate: f.plate,
+    renter: wirePerson(f.renter),
+    total: { amount: f.total.amount, currency: f.total.currency },
+  };
+}

@@ -1,6 +1,13 @@
 import type { DbOrTrx } from '../storage/schema.ts';
 import { type DoorHolders, enqueueForDoor, enqueueForPerson } from './outbox.ts';
-import { accessEventPayload, doorEventPayload, eventTime, type Person, wirePerson } from './payloads.ts';
+import {
+  accessEventPayload,
+  bookingEventPayload,
+  doorEventPayload,
+  eventTime,
+  type Person,
+  wirePerson,
+} from './payloads.ts';
 
 async function person(trx: DbOrTrx, userId: string | null): Promise<Person | null> {
   if (userId === null) return null;
@@ -187,4 +194,43 @@ export async function publishVehicleChange(
       };
     },
   );
+}
+
+/**
+ * A booking made or cancelled (products.md §1 webhooks), in the caller's transaction: one event to
+ * the apps the renter authorized and one to those the owner account's Admin authorized (once when
+ * the renter is that Admin). Family `marketplace`.
+ */
+export async function publishBookingEvent(
+  trx: DbOrTrx,
+  booking: {
+    eventType: 'booking_created' | 'booking_cancelled';
+    occurredAt: number;
+    bookingId: string;
+    listingId: string;
+    propertyId: string;
+    accountId: string;
+    userId: string;
+    status: string;
+    startsAt: number;
+    endsAt: number;
+    plate: string;
+    total: { amount: number; currency: string };
+  },
+): Promise<number> {
+  const renter = (await person(trx, booking.userId)) ?? { firstName: '', lastName: '', email: '' };
+  const admin = await accountAdmin(trx, booking.accountId);
+  const recipients = [...new Set([booking.userId, admin].filter((id) => id !== ''))];
+  let count = 0;
+  for (const userId of recipients) {
+    count += await enqueueForPerson(
+      trx,
+      'marketplace',
+      userId,
+      booking.eventType,
+      booking.occurredAt,
+      (deliveryId) => bookingEventPayload({ deliveryId, renter, ...booking }),
+    );
+  }
+  return count;
 }

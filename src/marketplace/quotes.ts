@@ -1,0 +1,386 @@
+import { hexId } from '../lib/crypto.ts';
+import { isDomainError } from '../lib/domain-error.ts';
+import { type Money, money } from '../lib/money.ts';
+import type { DbOrTrx } from '../storage/schema.ts';
+import { freeCapacityOf, holdsOverlapping } from './availability.ts';
+import { bookableListing } from './bookable.ts';
+import { bookingWindow, parseWindowTime } from './booking-window.ts';
+import type { MarketplaceDeps } from './deps.ts';
+import {
+  BookableListingNotFound,
+  InvalidSearch,
+  InvalidWindow,
+  OutsideOpeningHours,
+  Unavailable,
+} from './errors.ts';
+import { isOpenForWindow } from './opening-hours.ts';
+import { monthlyQuoteLines, type Quote, quoteLines } from './pricing.ts';
+import {
+  type Actor,
+  type Listing,
+  listingOf,
+  type Property,
+  propertyDoorIds,
+  propertyOf,
+  QUOTE_TTL_MS,
+  type QuoteView,
+} from './records.ts';
+
+/**
+ * Search and quotes (products.md §1 "Search", "Price"). A quote is the price of one window of one
+ * listing for one person, stored for 10 minutes; booking it re-checks everything (bookings.ts).
+ */
+
+export const DEFAULT_RADIUS_M = 1600;
+export const MAX_RADIUS_M = 20_000;
+export const MAX_SEARCH_RESULTS = 50;
+const EARTH_RADIUS_M = 6_371_008.8;
+const METRES_PER_DEGREE = 111_320;
+
+export interface SearchInput {
+  latitude: number;
+  longitude: number;
+  /** Default 1600, at most 20000. */
+  radiusM?: number;
+  /** RFC 3339 with an offset, or naive local (read in each listing's property zone). */
+  starts: string;
+  ends: string;
+}
+
+export interface SearchResult {
+  listing: Listing;
+  property: Property;
+  /** Great-circle distance from the search point, whole metres. */
+  distanceM: number;
+  quote: QuoteView;
+}
+
+/** Great-circle distance in metres (haversine). */
+export function distanceMetres(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLng = (lng2 - lng1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+function checkSearch(input: SearchInput): number {
+  const { latitude, longitude } = input;
+  const radius = input.radiusM ?? DEFAULT_RADIUS_M;
+  if (!Number.isFinite(latitude) || latitude < -90 || latitude > 90)
+    throw new InvalidSearch('latitude must be a number from -90 to 90');
+  if (!Number.isFinite(longitude) || longitude < -180 || longitude > 180)
+    throw new InvalidSearch('longitude must be a number from -180 to 180');
+  if (!Number.isFinite(radius) || radius <= 0 || radius > MAX_RADIUS_M)
+    throw new InvalidSearch(`radius_m must be more than 0 and at most ${MAX_RADIUS_M}`);
+  return radius;
+}
+
+/**
+ * Published listings open and with free capacity for the whole window, nearest first (at most 50),
+ * each with a fresh quote for `actor` (one row per result, valid 10 minutes). Candidates come from
+ * the `properties_location` index (a latitude/longitude box around the circle), then the exact
+ * distance; hours, duration and price are checked in memory and capacity with one query per 500
+ * candidates. Naive times are read in each property's zone; a listing whose zone skips the time,
+ * whose duration bounds or hours refuse the window, or that cannot price it, is simply not found.
+ * Malformed times or a window that ends before it starts are refused (`invalid_time`, `invalid_window`).
+ */
+export async function searchListings(
+  deps: MarketplaceDeps,
+  actor: Actor,
+  input: SearchInput,
+  now: number,
+): Promise<SearchResult[]> {
+  const radius = checkSearch(input);
+  // Well-formed and ordered, whatever the zone (naive times read as UTC for this check only).
+  const utcStart = parseWindowTime(input.starts, 'UTC', 'starts');
+  const utcEnd = parseWindowTime(input.ends, 'UTC', 'ends');
+  if (!(utcEnd > utcStart))
+    throw new InvalidWindow(`ends (${input.ends}) must be after starts (${input.starts})`);
+
+  const { latitude: lat, longitude: lng } = input;
+  const dLat = radius / METRES_PER_DEGREE;
+  const cos = Math.cos((Math.min(89.9, Math.abs(lat) + dLat) * Math.PI) / 180);
+  const dLng = radius / (METRES_PER_DEGREE * cos);
+  let query = deps.db
+    .selectFrom('listings as l')
+    .innerJoin('properties as p', 'p.id', 'l.property_id')
+    .selectAll('l')
+    .select([
+      'p.id as p_id',
+      'p.account_id as p_account_id',
+      'p.name as p_name',
+      'p.address as p_address',
+      'p.latitude as p_latitude',
+      'p.longitude as p_longitude',
+      'p.time_zone as p_time_zone',
+      'p.created_at as p_created_at',
+      'p.updated_at as p_updated_at',
+    ])
+    .where('p.latitude', '>=', lat - dLat)
+    .where('p.latitude', '<=', lat + dLat)
+    .where('l.status', '=', 'published');
+  const west = lng - dLng;
+  const east = lng + dLng;
+  if (dLng < 180) {
+    if (west >= -180 && east <= 180) {
+      query = query.where('p.longitude', '>=', west).where('p.longitude', '<=', east);
+    } else {
+      // The box crosses the antimeridian: two ranges.
+      const [w, e] = west < -180 ? [west + 360, east] : [west, east - 360];
+      query = query.where((eb) => eb.or([eb('p.longitude', '>=', w), eb('p.longitude', '<=', e)]));
+    }
+  }
+  const rows = await query.execute();
+
+  const candidates: Array<Omit<SearchResult, 'quote'> & { startsAt: number; endsAt: number; price: Quote }> =
+    [];
+  for (const row of rows) {
+    const distance = distanceMetres(lat, lng, Number(row.p_latitude), Number(row.p_longitude));
+    if (distance > radius) continue;
+    const listing = listingOf(row);
+    const zone = row.p_time_zone;
+    let window: { startsAt: number; endsAt: number };
+    let price: Quote;
+    try {
+      window = bookingWindow({
+        starts: input.starts,
+        ends: input.ends,
+        timeZone: zone,
+        minMinutes: listing.minMinutes,
+        maxMinutes: listing.maxMinutes,
+        now,
+      });
+      if (!isOpenForWindow(listing.availability, window.startsAt, window.endsAt, zone)) continue;
+      price = quoteLines({ rates: listing.rates, ...window, feePercent: deps.serviceFeePercent });
+    } catch (error) {
+      if (isDomainError(error)) continue;
+      throw error;
+    }
+    const property = propertyOf(
+      {
+        id: row.p_id,
+        account_id: row.p_account_id,
+        name: row.p_name,
+        address: row.p_address,
+        latitude: row.p_latitude,
+        longitude: row.p_longitude,
+        time_zone: zone,
+        created_at: row.p_created_at,
+        updated_at: row.p_updated_at,
+      },
+      [],
+    );
+    candidates.push({ listing, property, distanceM: Math.round(distance), ...window, price });
+  }
+  candidates.sort((a, b) => a.distanceM - b.distanceM || (a.listing.id < b.listing.id ? -1 : 1));
+
+  // Capacity, nearest first, in slices, until 50 are found.
+  const found: typeof candidates = [];
+  for (let i = 0; i < candidates.length && found.length < MAX_SEARCH_RESULTS; i += 200) {
+    const slice = candidates.slice(i, i + 200);
+    const from = Math.min(...slice.map((c) => c.startsAt));
+    const to = Math.max(...slice.map((c) => c.endsAt));
+    const holds = await holdsOverlapping(
+      deps.db,
+      slice.map((c) => c.listing.id),
+      from,
+      to,
+    );
+    for (const c of slice) {
+      if (found.length >= MAX_SEARCH_RESULTS) break;
+      if (freeCapacityOf(c.listing.capacity, holds.get(c.listing.id) ?? [], c.startsAt, c.endsAt) > 0)
+        found.push(c);
+    }
+  }
+  const doors = await propertyDoorIds(
+    deps.db,
+    found.map((c) => c.property.id),
+  );
+  const quotes = await insertQuotes(
+    deps.db,
+    actor,
+    found.map((c) => ({
+      listing: c.listing,
+      plan: 'hourly',
+      startsAt: c.startsAt,
+      endsAt: c.endsAt,
+      price: c.price,
+    })),
+    now,
+  );
+  return found.map((c, i) => ({
+    listing: c.listing,
+    property: { ...c.property, doorIds: [...(doors.get(c.property.id) ?? [])].sort() },
+    distanceM: c.distanceM,
+    quote: quotes[i]!,
+  }));
+}
+
+export type QuoteRequest = { starts: string; ends: string } | { plan: 'monthly'; starts: string };
+
+/**
+ * One listing's quote for `actor` (the listing page, checkout): hourly `{starts, ends}` or one month
+ * of a monthly plan `{plan: 'monthly', starts}`. Refuses as booking would: an unpublished or unknown
+ * listing → 404 `listing_not_found`; the window's own refusals (`invalid_time`, `duration_out_of_range`,
+ * `window_in_past`, `outside_opening_hours`, `no_rate_for_window`, `no_monthly_rate`); no free capacity → 409
+ * `unavailable`.
+ */
+export async function quoteListing(
+  deps: MarketplaceDeps,
+  actor: Actor,
+  listingId: string,
+  request: QuoteRequest,
+  now: number,
+): Promise<{ listing: Listing; property: Property; quote: QuoteView }> {
+  const found = await bookableListing(deps.db, listingId);
+  if (found?.listing.status !== 'published') throw new BookableListingNotFound();
+  const { listing, property } = found;
+  const priced = priceWindow(listing, property, request, deps.serviceFeePercent, now);
+  const holds = await holdsOverlapping(deps.db, [listing.id], priced.startsAt, priced.holdEnd);
+  if (freeCapacityOf(listing.capacity, holds.get(listing.id) ?? [], priced.startsAt, priced.holdEnd) === 0)
+    throw new Unavailable();
+  const [quote] = await insertQuotes(deps.db, actor, [{ listing, ...priced }], now);
+  return { listing, property, quote: quote! };
+}
+
+/** The window and price of a request (shared with booking): the checks in products.md's order. */
+export function priceWindow(
+  listing: Listing,
+  property: Property,
+  request: QuoteRequest,
+  feePercent: number,
+  now: number,
+): { plan: 'hourly' | 'monthly'; startsAt: number; endsAt: number; holdEnd: number; price: Quote } {
+  if ('plan' in request && request.plan === 'monthly') {
+    const price = monthlyQuoteLines(listing.rates, feePercent);
+    const startsAt = parseWindowTime(request.starts, property.timeZone, 'starts');
+    const endsAt = addLocalMonth(startsAt, property.timeZone);
+    bookingWindow({
+      starts: request.starts,
+      ends: new Date(endsAt).toISOString(),
+      timeZone: property.timeZone,
+      minMinutes: null,
+      maxMinutes: null,
+      now,
+    });
+    // A monthly plan holds its place until it stops renewing.
+    return { plan: 'monthly', startsAt, endsAt, holdEnd: Number.MAX_SAFE_INTEGER, price };
+  }
+  const { starts, ends } = request as { starts: string; ends: string };
+  const window = bookingWindow({
+    starts,
+    ends,
+    timeZone: property.timeZone,
+    minMinutes: listing.minMinutes,
+    maxMinutes: listing.maxMinutes,
+    now,
+  });
+  if (!isOpenForWindow(listing.availability, window.startsAt, window.endsAt, property.timeZone))
+    throw new OutsideOpeningHours();
+  const price = quoteLines({ rates: listing.rates, ...window, feePercent });
+  return { plan: 'hourly', ...window, holdEnd: window.endsAt, price };
+}
+
+/**
+ * The same local wall-clock time one calendar month later in `timeZone` (Jan 31 → Feb 28/29); a
+ * local time the clocks skip that day is moved an hour later.
+ */
+export function addLocalMonth(epochMs: number, timeZone: string): number {
+  const local = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(epochMs));
+  const part = (type: string) => Number(local.find((p) => p.type === type)!.value);
+  let year = part('year');
+  let month = part('month') + 1;
+  if (month === 13) {
+    month = 1;
+    year += 1;
+  }
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const day = Math.min(part('day'), lastDay);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const at = (hour: number) =>
+    `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(part('minute'))}:${pad(part('second'))}`;
+  try {
+    return parseWindowTime(at(part('hour')), timeZone) + (epochMs % 1000);
+  } catch {
+    return parseWindowTime(at(part('hour') + 1), timeZone) + (epochMs % 1000);
+  }
+}
+
+async function insertQuotes(
+  db: DbOrTrx,
+  actor: Actor,
+  items: Array<{
+    listing: Listing;
+    plan: 'hourly' | 'monthly';
+    startsAt: number;
+    endsAt: number;
+    price: Quote;
+  }>,
+  now: number,
+): Promise<QuoteView[]> {
+  if (items.length === 0) return [];
+  const views: QuoteView[] = items.map((item) => ({
+    id: hexId(),
+    listingId: item.listing.id,
+    plan: item.plan,
+    startsAt: item.startsAt,
+    endsAt: item.endsAt,
+    lines: [...item.price.lines],
+    total: item.price.total,
+    expiresAt: now + QUOTE_TTL_MS,
+  }));
+  await db
+    .insertInto('quotes')
+    .values(
+      views.map((q) => ({
+        id: q.id,
+        listing_id: q.listingId,
+        user_id: actor.userId,
+        plan: q.plan,
+        starts_at: q.startsAt,
+        ends_at: q.endsAt,
+        currency: q.total.currency,
+        lines: JSON.stringify(q.lines.map((l) => ({ label: l.label, amount: l.amount.amount }))),
+        total: q.total.amount,
+        created_at: now,
+        expires_at: q.expiresAt,
+      })),
+    )
+    .execute();
+  return views;
+}
+
+/** A stored quote's view (its lines in the quote's currency). */
+export function quoteViewOf(row: {
+  id: string;
+  listing_id: string;
+  plan: string;
+  starts_at: number;
+  ends_at: number;
+  currency: string;
+  lines: string;
+  total: number;
+  expires_at: number;
+}): QuoteView {
+  const lines = JSON.parse(row.lines) as Array<{ label: string; amount: number }>;
+  return {
+    id: row.id,
+    listingId: row.listing_id,
+    plan: row.plan as 'hourly' | 'monthly',
+    startsAt: Number(row.starts_at),
+    endsAt: Number(row.ends_at),
+    lines: lines.map((l) => ({ label: l.label, amount: money(l.amount, row.currency) })),
+    total: money(Number(row.total), row.currency) as Money,
+    expiresAt: Number(row.expires_at),
+  };
+}
