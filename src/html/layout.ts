@@ -43,10 +43,7 @@ export interface LayoutOptions {
   scripts?: readonly string[];
 }
 
-function links(
-  list: typeof NAV,
-  nav: NonNullable<LayoutOptions['nav']>,
-): SafeHtml[] {
+function links(list: typeof NAV, nav: NonNullable<LayoutOptions['nav']>): SafeHtml[] {
   return list
     .filter((n) => !n.adminOnly || nav.role === 'admin')
     .map(

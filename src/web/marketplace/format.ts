@@ -75,7 +75,9 @@ export function formatLocalTime(at: number, timeZone: string): string {
 /** A window in the property's zone: `Sat, Dec 5, 2026, 09:00 – 11:00`, the end's date only when it differs. */
 export function formatWindow(startsAt: number, endsAt: number, timeZone: string): string {
   const day = (at: number) =>
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      at,
+    );
   const sameDay = day(startsAt) === day(endsAt - 1) && endsAt - startsAt < 24 * 3_600_000;
   const end = sameDay ? dateTimeFormat(timeZone, false).format(endsAt) : formatLocalTime(endsAt, timeZone);
   return `${formatLocalTime(startsAt, timeZone)} – ${end}`;
@@ -100,8 +102,11 @@ export function formatMinutes(minutes: number): string {
 export function localInputValue(at: number, timeZone: string): string {
   const parts: Record<string, string> = {};
   for (const p of dateTimeFormat(timeZone, true).formatToParts(at)) parts[p.type] = p.value;
-  const ymd = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    at,
-  );
+  const ymd = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
   return `${ymd}T${parts.hour}:${parts.minute}`;
 }

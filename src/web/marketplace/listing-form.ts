@@ -91,10 +91,12 @@ function minutes(text: string, label: string): number | null {
 /** The form as the service's input (the service checks the rest and says what is wrong). */
 export function listingInputOf(draft: ListingDraft): Omit<ListingInput, 'propertyId'> {
   const currency = draft.currency || 'USD';
-  if (!/^[A-Z]{3}$/.test(currency)) throw new ListingFormError('The currency is a 3-letter code, such as USD.');
+  if (!/^[A-Z]{3}$/.test(currency))
+    throw new ListingFormError('The currency is a 3-letter code, such as USD.');
   const rate = (text: string, label: string): Money | null => {
     const amount = parseMoneyInput(text, currency);
-    if (amount === undefined) throw new ListingFormError(`${label} is not an amount of ${currency} (like 4.50).`);
+    if (amount === undefined)
+      throw new ListingFormError(`${label} is not an amount of ${currency} (like 4.50).`);
     return amount === null ? null : money(amount, currency);
   };
   const weekly: Array<{ day: string; opens: string; closes: string }> = [];
@@ -104,7 +106,10 @@ export function listingInputOf(draft: ListingDraft): Omit<ListingInput, 'propert
       if (text === '') continue;
       for (const part of text.split(/[,;]/)) {
         const m = /^(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$/.exec(part.trim());
-        if (!m) throw new ListingFormError(`${name}: write the hours like 08:00-18:00 (several separated by commas).`);
+        if (!m)
+          throw new ListingFormError(
+            `${name}: write the hours like 08:00-18:00 (several separated by commas).`,
+          );
         weekly.push({ day, opens: m[1]!.padStart(5, '0'), closes: m[2]!.padStart(5, '0') });
       }
     }
@@ -129,6 +134,7 @@ export function listingInputOf(draft: ListingDraft): Omit<ListingInput, 'propert
     minMinutes: minutes(draft.min_minutes, 'The shortest stay'),
     maxMinutes: minutes(draft.max_minutes, 'The longest stay'),
     freeCancelMinutes: minutes(draft.free_cancel_minutes, 'The free cancellation time') ?? 0,
-    availability: weekly.length === 0 && closedDates.length === 0 ? null : { weekly, closed_dates: closedDates },
+    availability:
+      weekly.length === 0 && closedDates.length === 0 ? null : { weekly, closed_dates: closedDates },
   };
 }

@@ -24,7 +24,13 @@ import { notFound, type SignedIn, signedIn, signedInForm } from '../signed-in.ts
 import type { WebDeps } from '../web-deps.ts';
 import type { WebSessions } from '../web-session.ts';
 import { formatWindow } from './format.ts';
-import { emptyListingDraft, ListingFormError, listingDraftFrom, listingDraftOf, listingInputOf } from './listing-form.ts';
+import {
+  emptyListingDraft,
+  ListingFormError,
+  listingDraftFrom,
+  listingDraftOf,
+  listingInputOf,
+} from './listing-form.ts';
 import {
   type CalendarDay,
   type GateOption,
@@ -119,7 +125,9 @@ function propertyInputOf(d: PropertyDraft): PropertyInput {
 /** The gates an Admin can pick: the account's doors. */
 async function gateOptions(ctx: WebDeps, accountId: string): Promise<GateOption[]> {
   const devices = await listDevices(ctx.db, { accountId });
-  return devices.flatMap((d) => d.doors.map((door) => ({ id: door.id, name: door.name, controller: d.blackboxCode })));
+  return devices.flatMap((d) =>
+    d.doors.map((door) => ({ id: door.id, name: door.name, controller: d.blackboxCode })),
+  );
 }
 
 /** A week of a listing's bookings in its property's zone, from `from` (YYYY-MM-DD). */
@@ -134,9 +142,21 @@ async function calendarOf(
   const start = startOfLocalDay(from, tz);
   const end = startOfLocalDay(addDays(from, CALENDAR_DAYS), tz);
   const bookings = await allPages((cursor) =>
-    listListingBookings(ctx.db, actor, listing.id, { from: start, to: end }, { limit: 200, cursor }, ctx.clock.now()),
+    listListingBookings(
+      ctx.db,
+      actor,
+      listing.id,
+      { from: start, to: end },
+      { limit: 200, cursor },
+      ctx.clock.now(),
+    ),
   );
-  const label = new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const label = new Intl.DateTimeFormat('en-US', {
+    weekday: 'long',
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
   const days: CalendarDay[] = [];
   for (let i = 0; i < CALENDAR_DAYS; i++) {
     const date = addDays(from, i);
@@ -156,7 +176,9 @@ async function calendarOf(
 }
 
 function isDate(text: string | undefined): text is string {
-  return text !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+  return (
+    text !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))
+  );
 }
 
 /**
@@ -219,7 +241,12 @@ export function registerOwnerPages(app: FastifyInstance, ctx: WebDeps, sessions:
     if (!posted) return reply;
     const draft = propertyDraftOf(posted.form);
     try {
-      const property = await createProperty(ctx.db, actorOf(posted.web), propertyInputOf(draft), ctx.clock.now());
+      const property = await createProperty(
+        ctx.db,
+        actorOf(posted.web),
+        propertyInputOf(draft),
+        ctx.clock.now(),
+      );
       return reply.redirect(`/parking/properties?done=property_created#property-${property.id}`, 303);
     } catch (error) {
       const refusal = refusalOf(error);
@@ -245,7 +272,13 @@ export function registerOwnerPages(app: FastifyInstance, ctx: WebDeps, sessions:
     if (!posted) return reply;
     const draft = propertyDraftOf(posted.form);
     try {
-      const property = await updateProperty(ctx.db, actorOf(posted.web), id, propertyInputOf(draft), ctx.clock.now());
+      const property = await updateProperty(
+        ctx.db,
+        actorOf(posted.web),
+        id,
+        propertyInputOf(draft),
+        ctx.clock.now(),
+      );
       return reply.redirect(`/parking/properties?done=property_saved#property-${property.id}`, 303);
     } catch (error) {
       if (isDomainError(error) && error.code === 'property_not_found') return notFound(reply, 'Property');
@@ -255,16 +288,34 @@ export function registerOwnerPages(app: FastifyInstance, ctx: WebDeps, sessions:
     }
   });
 
-  const renderNewListing = (reply: FastifyReply, web: SignedIn, property: Property, draft: ListingDraft, error?: string) =>
+  const renderNewListing = (
+    reply: FastifyReply,
+    web: SignedIn,
+    property: Property,
+    draft: ListingDraft,
+    error?: string,
+  ) =>
     setPageHeaders(reply).send(
-      newListingPage({ csrfToken: web.session.csrfToken, user: web.user, property, draft, ...(error ? { error } : {}) }),
+      newListingPage({
+        csrfToken: web.session.csrfToken,
+        user: web.user,
+        property,
+        draft,
+        ...(error ? { error } : {}),
+      }),
     );
 
   app.get('/parking/properties/:id/listings/new', async (request, reply) => {
     const { id } = request.params as { id: string };
-    const web = await signedIn(sessions, request, reply, `/parking/properties/${encodeURIComponent(id)}/listings/new`, {
-      adminOnly: true,
-    });
+    const web = await signedIn(
+      sessions,
+      request,
+      reply,
+      `/parking/properties/${encodeURIComponent(id)}/listings/new`,
+      {
+        adminOnly: true,
+      },
+    );
     if (!web) return reply;
     const property = await getProperty(ctx.db, actorOf(web), id).catch(() => undefined);
     if (!property) return notFound(reply, 'Property');
@@ -288,7 +339,8 @@ export function registerOwnerPages(app: FastifyInstance, ctx: WebDeps, sessions:
       );
       return reply.redirect(`/parking/listings/${listing.id}/manage?done=listing_created`, 303);
     } catch (error) {
-      if (error instanceof ListingFormError) return renderNewListing(reply.code(400), posted.web, property, draft, error.message);
+      if (error instanceof ListingFormError)
+        return renderNewListing(reply.code(400), posted.web, property, draft, error.message);
       const refusal = refusalOf(error);
       if (!refusal) throw error;
       return renderNewListing(reply.code(refusal.status), posted.web, property, draft, refusal.message);
@@ -320,15 +372,24 @@ export function registerOwnerPages(app: FastifyInstance, ctx: WebDeps, sessions:
 
   app.get('/parking/listings/:id/manage', async (request, reply) => {
     const { id } = request.params as { id: string };
-    const web = await signedIn(sessions, request, reply, `/parking/listings/${encodeURIComponent(id)}/manage`, {
-      adminOnly: true,
-    });
+    const web = await signedIn(
+      sessions,
+      request,
+      reply,
+      `/parking/listings/${encodeURIComponent(id)}/manage`,
+      {
+        adminOnly: true,
+      },
+    );
     if (!web) return reply;
     const listing = await getListing(ctx.db, actorOf(web), id).catch(() => undefined);
     if (!listing) return notFound(reply, 'Listing');
     const from = (request.query as Record<string, string | undefined>).from;
     const notice = done(request);
-    return renderManage(reply, web, listing, { ...(isDate(from) ? { from } : {}), ...(notice ? { notice } : {}) });
+    return renderManage(reply, web, listing, {
+      ...(isDate(from) ? { from } : {}),
+      ...(notice ? { notice } : {}),
+    });
   });
 
   app.post('/parking/listings/:id/manage', async (request, reply) => {
@@ -344,7 +405,8 @@ export function registerOwnerPages(app: FastifyInstance, ctx: WebDeps, sessions:
       await updateListing(ctx.db, actor, listing.id, patch, ctx.clock.now());
       return reply.redirect(`/parking/listings/${listing.id}/manage?done=listing_saved`, 303);
     } catch (error) {
-      if (error instanceof ListingFormError) return renderManage(reply.code(400), posted.web, listing, { draft, error: error.message });
+      if (error instanceof ListingFormError)
+        return renderManage(reply.code(400), posted.web, listing, { draft, error: error.message });
       const refusal = refusalOf(error);
       if (!refusal) throw error;
       return renderManage(reply.code(refusal.status), posted.web, listing, { draft, error: refusal.message });

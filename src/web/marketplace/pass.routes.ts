@@ -54,7 +54,12 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
     if (!found) {
       return setPageHeaders(reply)
         .code(404)
-        .send(errorPage('Pass not found', 'There is no parking pass with this code. Check the code and try again.'));
+        .send(
+          errorPage(
+            'Pass not found',
+            'There is no parking pass with this code. Check the code and try again.',
+          ),
+        );
     }
     const { booking, listing, property } = found;
     // The canonical address (upper case): a pass typed in lower case is shown, then said the same way.
@@ -77,8 +82,12 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
       });
     }
     let notice: { message: string; isError: boolean } | undefined;
-    const flash = web && isRenter ? takeFlash(ctx, request, reply, web, `/pass/${booking.passCode}`, isPassFlash) : undefined;
-    if (flash && 'booked' in flash) notice = { message: `Booked and paid (${flash.booked}). This is your pass.`, isError: false };
+    const flash =
+      web && isRenter
+        ? takeFlash(ctx, request, reply, web, `/pass/${booking.passCode}`, isPassFlash)
+        : undefined;
+    if (flash && 'booked' in flash)
+      notice = { message: `Booked and paid (${flash.booked}). This is your pass.`, isError: false };
     if (flash && 'door' in flash) {
       const name = gates.find((g) => g.doorId === flash.door)?.name ?? 'The gate';
       notice = doorOutcomeMessage(name, flash.outcome as ToggleResult['outcome'], 'OPEN');
@@ -96,7 +105,9 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
         phase,
         accessFrom: booking.startsAt - graceMs,
         accessUntil: booking.endsAt + graceMs,
-        ...(isRenter && web?.user ? { renter: { csrfToken: web.session.csrfToken, role: web.user.role } } : {}),
+        ...(isRenter && web?.user
+          ? { renter: { csrfToken: web.session.csrfToken, role: web.user.role } }
+          : {}),
         isSignedInOther: Boolean(web?.user) && !isRenter,
         gates,
         ...(notice ? { notice } : {}),
@@ -137,7 +148,10 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
       writeFlash(ctx, reply, web, path, { closedFor: message } satisfies PassFlash);
       return reply.redirect(path, 303);
     }
-    request.log.info({ event: 'door.toggle', doorId, state: 'OPEN', outcome: result.outcome }, 'toggle from a pass');
+    request.log.info(
+      { event: 'door.toggle', doorId, state: 'OPEN', outcome: result.outcome },
+      'toggle from a pass',
+    );
     ctx.metrics.toggled(result.outcome, 'web');
     writeFlash(ctx, reply, web, path, { door: doorId, outcome: result.outcome } satisfies PassFlash);
     return reply.redirect(`${path}#gates`, 303);

@@ -19,8 +19,7 @@ const WORDS: Record<string, string> = {
   quote_expired: 'The price we held for you expired. Here is the price now: check it, then pay again.',
   quote_not_found: 'The price we held for you is no longer there. Here is the price now.',
   quote_already_used: 'This price was already used for a booking: see My bookings.',
-  payment_declined:
-    'Your card was declined. Nothing was charged and nothing was booked. Try another card.',
+  payment_declined: 'Your card was declined. Nothing was charged and nothing was booked. Try another card.',
   payment_failed:
     'The payment could not be completed: the payment processor did not answer. Nothing was booked. Please try again.',
   invalid_payment_method: 'Choose a payment method.',
@@ -50,7 +49,11 @@ export interface PageRefusal {
 export function refusalOf(error: unknown): PageRefusal | undefined {
   if (!isDomainError(error)) return undefined;
   const e = error as DomainError;
-  if (!['invalid_input', 'conflict', 'payment_required', 'gone', 'unprocessable', 'upstream_failed'].includes(e.kind))
+  if (
+    !['invalid_input', 'conflict', 'payment_required', 'gone', 'unprocessable', 'upstream_failed'].includes(
+      e.kind,
+    )
+  )
     return undefined;
   const words = WORDS[e.code] ?? sentence(e.message);
   return { status: statusOfKind(e.kind), code: e.code, message: words };

@@ -25,7 +25,8 @@ const HOUR_MS = 3_600_000;
 const DONE: Record<string, string> = {
   cancelled_refunded: 'Booking cancelled. The full price was refunded to your card.',
   cancelled: 'Booking cancelled. The free cancellation time had passed: there is no refund.',
-  cancelled_monthly: 'Monthly booking cancelled: it will not renew. You keep the space until the end of the paid month.',
+  cancelled_monthly:
+    'Monthly booking cancelled: it will not renew. You keep the space until the end of the paid month.',
 };
 
 /** The flash of the pass page right after paying. */
@@ -79,7 +80,8 @@ export function registerRenterPages(app: FastifyInstance, ctx: WebDeps, sessions
     const place = placeOf(form.place);
     const latitude = place ? place.latitude : Number(form.latitude);
     const longitude = place ? place.longitude : Number(form.longitude);
-    if (form.latitude === '' && !place) return render(400, { error: 'Give the latitude and longitude to search around.' });
+    if (form.latitude === '' && !place)
+      return render(400, { error: 'Give the latitude and longitude to search around.' });
     try {
       const results = await searchListings(
         ctx.marketplace,
@@ -114,10 +116,22 @@ export function registerRenterPages(app: FastifyInstance, ctx: WebDeps, sessions
     let quote: Awaited<ReturnType<typeof quoteListing>>['quote'] | undefined;
     let error = refusal?.message;
     let status = refusal?.status ?? 200;
-    if (!refusal && window.starts && window.ends && (found.listing.rates.hourly || found.listing.rates.dailyMax)) {
+    if (
+      !refusal &&
+      window.starts &&
+      window.ends &&
+      (found.listing.rates.hourly || found.listing.rates.dailyMax)
+    ) {
       try {
-        quote = (await quoteListing(ctx.marketplace, actorOf(web), found.listing.id, { starts, ends }, ctx.clock.now()))
-          .quote;
+        quote = (
+          await quoteListing(
+            ctx.marketplace,
+            actorOf(web),
+            found.listing.id,
+            { starts, ends },
+            ctx.clock.now(),
+          )
+        ).quote;
       } catch (e) {
         const r = refusalOf(e);
         if (!r) throw e;
@@ -158,15 +172,29 @@ export function registerRenterPages(app: FastifyInstance, ctx: WebDeps, sessions
     extra: { draft?: Partial<CheckoutDraft>; refusal?: PageRefusal } = {},
   ) => {
     const request: QuoteRequest =
-      asked.plan === 'monthly' ? { plan: 'monthly', starts: asked.starts } : { starts: asked.starts, ends: asked.ends };
+      asked.plan === 'monthly'
+        ? { plan: 'monthly', starts: asked.starts }
+        : { starts: asked.starts, ends: asked.ends };
     let quote: Awaited<ReturnType<typeof quoteListing>>['quote'];
     try {
-      ({ quote } = await quoteListing(ctx.marketplace, actorOf(web), found.listing.id, request, ctx.clock.now()));
+      ({ quote } = await quoteListing(
+        ctx.marketplace,
+        actorOf(web),
+        found.listing.id,
+        request,
+        ctx.clock.now(),
+      ));
     } catch (error) {
       const refusal = refusalOf(error);
       if (!refusal) throw error;
       // The stay cannot be had now: the listing page says why (and what the first refusal was).
-      return renderListing(reply, web, found, { starts: asked.starts, ends: asked.ends }, extra.refusal ?? refusal);
+      return renderListing(
+        reply,
+        web,
+        found,
+        { starts: asked.starts, ends: asked.ends },
+        extra.refusal ?? refusal,
+      );
     }
     return setPageHeaders(reply)
       .code(extra.refusal?.status ?? 200)
@@ -216,19 +244,39 @@ export function registerRenterPages(app: FastifyInstance, ctx: WebDeps, sessions
     } catch {
       return renderCheckout(reply, web, found, asked, {
         draft,
-        refusal: { status: 400, code: 'invalid_money', message: 'The price was not sent whole. Check it and pay again.' },
+        refusal: {
+          status: 400,
+          code: 'invalid_money',
+          message: 'The price was not sent whole. Check it and pay again.',
+        },
       });
     }
-    const vehicle = draft.plate !== '' ? { plate: draft.plate } : draft.vehicleId !== '' ? { vehicleId: draft.vehicleId } : {};
+    const vehicle =
+      draft.plate !== ''
+        ? { plate: draft.plate }
+        : draft.vehicleId !== ''
+          ? { vehicleId: draft.vehicleId }
+          : {};
     if (!('plate' in vehicle) && !('vehicleId' in vehicle)) {
       return renderCheckout(reply, web, found, asked, {
         draft,
-        refusal: { status: 400, code: 'no_vehicle', message: 'Choose your vehicle or type its licence plate.' },
+        refusal: {
+          status: 400,
+          code: 'no_vehicle',
+          message: 'Choose your vehicle or type its licence plate.',
+        },
       });
     }
     const input: BookInput =
       plan === 'monthly'
-        ? { listingId: found.listing.id, plan: 'monthly', starts: asked.starts, finalPrice, paymentMethod: draft.paymentMethod, ...vehicle }
+        ? {
+            listingId: found.listing.id,
+            plan: 'monthly',
+            starts: asked.starts,
+            finalPrice,
+            paymentMethod: draft.paymentMethod,
+            ...vehicle,
+          }
         : { quoteId: get('quote_id'), finalPrice, paymentMethod: draft.paymentMethod, ...vehicle };
     try {
       const booking = await book(ctx.marketplace, actorOf(web), input, ctx.clock.now());
@@ -294,7 +342,11 @@ export function registerRenterPages(app: FastifyInstance, ctx: WebDeps, sessions
     try {
       const booking = await cancelBooking(ctx.marketplace, actorOf(posted.web), id, ctx.clock.now());
       const done =
-        booking.plan === 'monthly' ? 'cancelled_monthly' : booking.order.status === 'refunded' ? 'cancelled_refunded' : 'cancelled';
+        booking.plan === 'monthly'
+          ? 'cancelled_monthly'
+          : booking.order.status === 'refunded'
+            ? 'cancelled_refunded'
+            : 'cancelled';
       return reply.redirect(`/parking/bookings?done=${done}#booking-${booking.id}`, 303);
     } catch (error) {
       if (isDomainError(error) && error.kind === 'not_found') return notFound(reply, 'Booking');

@@ -28,7 +28,9 @@ export function statusBadge(booking: Booking, now: number): { label: string; cla
 function bookingCard(view: BookingView, input: Parameters<typeof bookingsPage>[0]) {
   const { booking, listing, property } = view;
   const badge = statusBadge(booking, input.now);
-  const canCancel = booking.status === 'confirmed' && (booking.plan === 'monthly' ? booking.renewsAt !== null : booking.endsAt > input.now);
+  const canCancel =
+    booking.status === 'confirmed' &&
+    (booking.plan === 'monthly' ? booking.renewsAt !== null : booking.endsAt > input.now);
   const freeUntil = listing ? booking.startsAt - listing.freeCancelMinutes * 60_000 : booking.startsAt;
   const isFree = input.now < freeUntil;
   return html`<li class="card booking" id="booking-${booking.id}">

@@ -4,7 +4,15 @@ import { layout } from '../../../html/layout.ts';
 import type { Booking, Listing, Property } from '../../../marketplace/records.ts';
 import { formatMoney } from '../format.ts';
 import { availabilityList } from './listing-page.ts';
-import { addressLine, cancellationLine, csrfField, durationLine, kindLine, notices, ratesLine } from './parts.ts';
+import {
+  addressLine,
+  cancellationLine,
+  csrfField,
+  durationLine,
+  kindLine,
+  notices,
+  ratesLine,
+} from './parts.ts';
 
 /** A door of the account, as a gate to pick. */
 export interface GateOption {
@@ -46,7 +54,8 @@ ${
   listings.length === 0
     ? html`<p class="muted">No listing yet.</p>`
     : html`<ul class="rows">${listings.map(
-        (l) => html`<li><div><a href="/parking/listings/${l.id}/manage"><strong>${l.title}</strong></a> ${listingStatusBadge(l)}<br><span class="muted">${kindLine(l)}</span><br><span class="muted">${ratesLine(l)}</span></div></li>`,
+        (l) =>
+          html`<li><div><a href="/parking/listings/${l.id}/manage"><strong>${l.title}</strong></a> ${listingStatusBadge(l)}<br><span class="muted">${kindLine(l)}</span><br><span class="muted">${ratesLine(l)}</span></div></li>`,
       )}</ul>`
 }
 <div class="actions"><a class="button secondary" href="/parking/properties/${property.id}/listings/new">Add a listing</a></div>
@@ -74,7 +83,12 @@ export interface PropertyDraft {
 
 const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
 
-function field(name: keyof PropertyDraft & string, label: string, value: string, extra: SafeHtml | string = '') {
+function field(
+  name: keyof PropertyDraft & string,
+  label: string,
+  value: string,
+  extra: SafeHtml | string = '',
+) {
   return html`<div><label for="${name}">${label}</label><input id="${name}" name="${name}" type="text" value="${value}"${extra}></div>`;
 }
 
@@ -288,11 +302,12 @@ ${
     ? html`<p class="muted">The booking calendar is not available.</p>`
     : html`<nav class="pager" aria-label="Weeks"><a href="/parking/listings/${listing.id}/manage?from=${input.calendar.previous}#calendar">← Earlier</a><a href="/parking/listings/${listing.id}/manage?from=${input.calendar.next}#calendar">Later →</a></nav>
 <ol class="calendar">${input.calendar.days.map(
-        (day) => html`<li><h3>${day.label}</h3>${
-          day.bookings.length === 0
-            ? html`<p class="muted">No booking.</p>`
-            : html`<ul>${day.bookings.map((b) => html`<li class="${b.booking.status === 'cancelled' ? 'cancelled' : ''}">${b.line}</li>`)}</ul>`
-        }</li>`,
+        (day) =>
+          html`<li class="calendar-day"><h3>${day.label}</h3>${
+            day.bookings.length === 0
+              ? html`<p class="muted">No booking.</p>`
+              : html`<ul>${day.bookings.map((b) => html`<li class="${b.booking.status === 'cancelled' ? 'cancelled' : ''}">${b.line}</li>`)}</ul>`
+          }</li>`,
       )}</ol>
 <p class="muted">Times in ${property.timeZone}.</p>`
 }
@@ -346,7 +361,9 @@ ${
   input.currencies.length === 0 && !input.error
     ? html`<section class="card"><p>No earnings in these dates.</p></section>`
     : input.currencies.map(
-        (c) => html`<section class="card"><h2>${c.currency}</h2><div class="table-scroll"><table class="fields earnings">
+        (
+          c,
+        ) => html`<section class="card"><h2>${c.currency}</h2><div class="table-scroll"><table class="fields earnings">
 <thead><tr><th scope="col">${input.period === 'day' ? 'Day' : 'Month'}</th><th scope="col">Parking</th><th scope="col">Refunds</th><th scope="col">Net</th></tr></thead>
 <tbody>${c.rows.map((r) => html`<tr><th scope="row">${r.label}</th><td>${m(r.gross, c.currency)}</td><td>${r.refunds === 0 ? '—' : `−${m(r.refunds, c.currency)}`}</td><td><strong>${m(r.net, c.currency)}</strong></td></tr>`)}</tbody>
 <tfoot><tr><th scope="row">Total</th><td>${m(c.total.gross, c.currency)}</td><td>${c.total.refunds === 0 ? '—' : `−${m(c.total.refunds, c.currency)}`}</td><td><strong>${m(c.total.net, c.currency)}</strong></td></tr></tfoot>

@@ -40,7 +40,9 @@ export function durationLine(listing: Listing): string | undefined {
   if (minMinutes === null && maxMinutes === null) return undefined;
   if (minMinutes !== null && maxMinutes !== null)
     return `From ${formatMinutes(minMinutes)} to ${formatMinutes(maxMinutes)}`;
-  return minMinutes !== null ? `At least ${formatMinutes(minMinutes)}` : `At most ${formatMinutes(maxMinutes!)}`;
+  return minMinutes !== null
+    ? `At least ${formatMinutes(minMinutes)}`
+    : `At most ${formatMinutes(maxMinutes!)}`;
 }
 
 export function cancellationLine(listing: Listing): string {
