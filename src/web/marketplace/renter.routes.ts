@@ -208,6 +208,7 @@ export function registerRenterPages(app: FastifyInstance, ctx: WebDeps, sessions
           ends: asked.ends,
           vehicles: await listVehicles(ctx.db, web.user.id),
           processor: ctx.marketplace.payments.name,
+          now: ctx.clock.now(),
           ...(extra.draft ? { draft: extra.draft } : {}),
           ...(extra.refusal ? { error: extra.refusal.message } : {}),
         }),

@@ -7,8 +7,8 @@ import { addressLine, cancellationLine, csrfField, notices, priceTable } from '.
 
 /** The simulated processor's test payment methods (Stripe's names), as the checkout offers them. */
 export const TEST_PAYMENT_METHODS = [
-  { id: 'pm_card_visa', label: 'Visa ending 4242 (test card: succeeds)' },
-  { id: 'pm_card_chargeDeclined', label: 'Visa ending 0002 (test card: declined)' },
+  { id: 'pm_card_visa', label: 'Visa 4242 · succeeds' },
+  { id: 'pm_card_chargeDeclined', label: 'Visa 0002 · declined' },
 ] as const;
 
 /** What the renter typed, kept when the booking was refused. */
@@ -30,6 +30,7 @@ export function checkoutPage(input: {
   ends: string;
   vehicles: Vehicle[];
   processor: 'simulated' | 'stripe';
+  now: number;
   draft?: Partial<CheckoutDraft>;
   error?: string;
   notice?: string;
@@ -48,7 +49,7 @@ ${notices({ notice: input.notice, error: input.error })}
 <p class="muted">${property.name} · ${addressLine(property.address)}</p>
 <p>${isMonthly ? html`Monthly, first month ${formatWindow(quote.startsAt, quote.endsAt, property.timeZone)}; renews each month until you cancel.` : formatWindow(quote.startsAt, quote.endsAt, property.timeZone)}</p>
 ${priceTable(quote.lines, quote.total)}
-<p class="muted">${cancellationLine(listing)}</p>
+<p class="muted">${cancellationLine(listing, { startsAt: quote.startsAt, now: input.now })}</p>
 </section>
 <section class="card">
 <form method="post" action="/parking/checkout">${csrfField(input.csrfToken)}

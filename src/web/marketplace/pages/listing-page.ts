@@ -77,7 +77,7 @@ ${
     ? html`<section class="card" id="price">
 <h2>Price for your stay</h2>
 <form method="get" action="/parking/listings/${listing.id}#price">
-<div class="filters">
+<div class="filters when">
 <div><label for="starts">From</label><input id="starts" name="starts" type="datetime-local" required value="${input.starts}"></div>
 <div><label for="ends">Until</label><input id="ends" name="ends" type="datetime-local" required value="${input.ends}"></div>
 </div>

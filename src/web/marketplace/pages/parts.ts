@@ -45,8 +45,10 @@ export function durationLine(listing: Listing): string | undefined {
     : `At most ${formatMinutes(maxMinutes!)}`;
 }
 
-export function cancellationLine(listing: Listing): string {
+export function cancellationLine(listing: Listing, stay?: { startsAt: number; now: number }): string {
   const m = listing.freeCancelMinutes;
+  if (stay && stay.now >= stay.startsAt - m * 60_000)
+    return 'No refund if you cancel: the free cancellation time of this stay has passed.';
   return m === 0
     ? 'Free cancellation until the start.'
     : `Free cancellation until ${formatMinutes(m)} before the start; no refund after.`;

@@ -44,7 +44,9 @@ export function passPage(input: {
   const mapsQuery = encodeURIComponent(`${property.latitude},${property.longitude}`);
   return layout(
     `Pass ${booking.passCode}`,
-    html`<section class="card pass${input.phase === 'open' ? ' live' : ''}">
+    html`${input.notice ? html`<p class="${input.notice.isError ? 'error' : 'notice'}" role="alert">${input.notice.message}</p>` : ''}
+${gatesSection(input)}
+<section class="card pass${input.phase === 'open' ? ' live' : ''}">
 <h1>Parking pass</h1>
 <div class="qr" role="img" aria-label="QR code of this pass's address">${input.qrSvg}</div>
 <p class="pass-code" aria-label="Pass code">${booking.passCode}</p>
@@ -55,9 +57,7 @@ export function passPage(input: {
 <dt>Plate</dt><dd>${booking.plate}</dd>
 </dl>
 <p class="${input.phase === 'open' ? 'notice' : input.phase === 'before' ? 'muted' : 'error'}" role="status">${phaseLine[input.phase]}</p>
-${input.notice ? html`<p class="${input.notice.isError ? 'error' : 'notice'}" role="alert">${input.notice.message}</p>` : ''}
-</section>
-${gatesSection(input)}`,
+</section>`,
     input.renter ? { nav: { role: input.renter.role, current: 'bookings' } } : {},
   );
 }

@@ -66,7 +66,7 @@ ${PLACES.map((p) => html`<option value="${p.key}"${p.key === form.place ? html` 
 </div></details>
 <label for="radius_m">Within</label>
 <select id="radius_m" name="radius_m">${RADII_M.map((r) => html`<option value="${r}"${r === form.radiusM ? html` selected` : ''}>${formatDistance(r)}</option>`)}</select>
-<div class="filters">
+<div class="filters when">
 <div><label for="starts">From</label><input id="starts" name="starts" type="datetime-local" required value="${form.starts}"></div>
 <div><label for="ends">Until</label><input id="ends" name="ends" type="datetime-local" required value="${form.ends}"></div>
 </div>
