@@ -15,6 +15,8 @@ Commands:
   clients …             register and manage applications (parqex clients --help)
   users create …        create a person (parqex users --help)
   devices …             register controllers and drive the simulated ones (parqex devices --help)
+  properties …          an account's parking sites and their gates (parqex properties --help)
+  listings …            what an account's properties rent out (parqex listings --help)
   webhooks …            register receivers of an application's events, see deliveries (parqex webhooks --help)
   worker                send webhooks without the HTTP server (parqex worker --help)
   --version, -v         print the version of ParqEx (package.json) and exit
@@ -70,6 +72,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   devices: async () => {
     const { DEVICES_HELP, devicesCommand } = await import('./devices.ts');
     return { help: DEVICES_HELP, run: devicesCommand };
+  },
+  properties: async () => {
+    const { PROPERTIES_HELP, propertiesCommand } = await import('./marketplace.ts');
+    return { help: PROPERTIES_HELP, run: propertiesCommand };
+  },
+  listings: async () => {
+    const { LISTINGS_HELP, listingsCommand } = await import('./marketplace.ts');
+    return { help: LISTINGS_HELP, run: listingsCommand };
   },
 };
 

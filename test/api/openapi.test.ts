@@ -29,6 +29,18 @@ const DOCUMENTED = [
   'POST /oauth/v1/endpoints/invite',
   'GET /oauth/v1/endpoints/invite',
   'DELETE /oauth/v1/endpoints/invite',
+  // Marketplace, owners (products.md §1).
+  'GET /oauth/v1/endpoints/properties',
+  'POST /oauth/v1/endpoints/properties',
+  'GET /oauth/v1/endpoints/properties/{id}',
+  'PATCH /oauth/v1/endpoints/properties/{id}',
+  'GET /oauth/v1/endpoints/listings',
+  'POST /oauth/v1/endpoints/listings',
+  'GET /oauth/v1/endpoints/listings/{id}',
+  'PATCH /oauth/v1/endpoints/listings/{id}',
+  'POST /oauth/v1/endpoints/listings/{id}/publish',
+  'POST /oauth/v1/endpoints/listings/{id}/unpublish',
+  'GET /oauth/v1/endpoints/earnings',
 ].sort();
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];

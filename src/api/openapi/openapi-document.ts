@@ -187,6 +187,11 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
           description: 'Sharing doors with other people: ParqEx’s own applications only.',
         },
         {
+          name: 'Marketplace: owners',
+          description:
+            'An account’s parking for rent: its properties (sites and their gates), listings (rates, hours, cancellation; draft → published), their bookings and earnings. The `LISTINGS` scope, the account’s Admin only.',
+        },
+        {
           name: 'Webhooks',
           description: 'The events ParqEx POSTs to your HTTPS endpoint, when staff switched them on.',
         },

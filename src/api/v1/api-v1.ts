@@ -4,6 +4,9 @@ import { renderApiError } from './api-errors.ts';
 import { apiSchemaErrorFormatter, apiValidatorCompiler } from './api-validation.ts';
 import { type ApiRoute, apiRouteOf, registerRoutes } from './define-route.ts';
 import { inviteRoutes } from './invite.routes.ts';
+import { earningsRoute } from './marketplace/earnings.routes.ts';
+import { listingsRoutes } from './marketplace/listings.routes.ts';
+import { propertiesRoutes } from './marketplace/properties.routes.ts';
 import { settingsRoute } from './settings.routes.ts';
 import { syncRoutes } from './sync.routes.ts';
 import { toggleRoute } from './toggle.routes.ts';
@@ -18,6 +21,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   toggleRoute,
   toggleHistoryRoute,
   ...inviteRoutes,
+  ...propertiesRoutes,
+  ...listingsRoutes,
+  earningsRoute,
 ];
 
 /**

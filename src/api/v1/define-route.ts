@@ -1,6 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import { type AuthContext, checkBearer, isBearerFailure } from '../../oauth/bearer.ts';
+import type { Scope } from '../../oauth/scopes.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { bearerRequestOf, sendBearerFailure } from './bearer-failure.ts';
 import { documentedPaths } from './paths.ts';
@@ -40,6 +41,11 @@ export interface ApiRoute {
   description: string;
   tags: string[];
   security: Security;
+  /**
+   * Scopes the token must hold (products.md §0): without them → 403 `insufficient_scope` with the
+   * RFC 6750 challenge, before `admit` and before the input is read.
+   */
+  scopes?: readonly Scope[];
   /** The spec's words for the scopes, when they depend on the request. */
   'x-scopes'?: string;
   /** The path parameters (`{id}`), validated like the rest. */
@@ -132,7 +138,7 @@ export function apiAuthOf(request: FastifyRequest): AuthContext | undefined {
 export function registerRoutes(app: FastifyInstance, ctx: ApiDeps, routes: readonly ApiRoute[]): void {
   for (const route of routes) {
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
-      const auth = await checkBearer(ctx, bearerRequestOf(request));
+      const auth = await checkBearer(ctx, bearerRequestOf(request), route.scopes);
       if (isBearerFailure(auth)) return sendBearerFailure(reply, auth);
       await route.admit?.(ctx, auth);
       authOf.set(request, auth);
