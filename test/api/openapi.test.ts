@@ -7,8 +7,11 @@ import { addVehicle, removeVehicle } from '../../src/accounts/vehicles.ts';
 import { webhookNameOf } from '../../src/api/openapi/webhook-docs.ts';
 import { API_ROUTES } from '../../src/api/v1/api-v1.ts';
 import { TOGGLE_MESSAGES } from '../../src/api/v1/toggle.routes.ts';
+import { book, cancelBooking } from '../../src/marketplace/bookings.ts';
+import { quoteListing } from '../../src/marketplace/quotes.ts';
 import { SCOPE_DESCRIPTIONS } from '../../src/oauth/scopes.ts';
 import { enqueuePing } from '../../src/webhooks/delivery-admin.ts';
+import { actorOf, insertListing, insertProperty, marketplaceDeps } from '../helpers/marketplace-fixtures.ts';
 import { JOHN, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
 import { testingDoors } from './access-fixtures.ts';
 
@@ -491,7 +494,11 @@ describe('the API reference: /openapi.json and /docs', () => {
         redirectUris: ['http://127.0.0.1/cb'],
       });
       const { endpoint } = await fresh.ctx.webhooks.create(
-        { clientId: client.id, url: 'http://127.0.0.1:9/hook', families: ['door', 'management', 'access'] },
+        {
+          clientId: client.id,
+          url: 'http://127.0.0.1:9/hook',
+          families: ['door', 'management', 'access', 'marketplace'],
+        },
         Date.now(),
       );
       const owner = (await fresh.tokensFor({ client, user: TEST_OWNER })).access_token;
@@ -520,6 +527,27 @@ describe('the API reference: /openapi.json and /docs', () => {
       );
       assert.ok(await removeVehicle(fresh.ctx.db, ownerId, vehicle, now));
       await enqueuePing(fresh.ctx.db, endpoint.id, now);
+      // A booking made and cancelled (products.md §1 webhooks), the owner booking their own space.
+      const bookingOwner = await actorOf(fresh.ctx.db, TEST_OWNER.email);
+      const market = marketplaceDeps(fresh.ctx.db);
+      const propertyId = await insertProperty(fresh.ctx.db, { accountId: bookingOwner.accountId }, now);
+      const listingId = await insertListing(
+        fresh.ctx.db,
+        { propertyId, accountId: bookingOwner.accountId },
+        now,
+      );
+      const window = {
+        starts: new Date(now + 86_400_000).toISOString(),
+        ends: new Date(now + 90_000_000).toISOString(),
+      };
+      const { quote } = await quoteListing(market, bookingOwner, listingId, window, now);
+      const booked = await book(
+        market,
+        bookingOwner,
+        { quoteId: quote.id, finalPrice: quote.total, plate: 'PQX 123', paymentMethod: 'pm_card_visa' },
+        now,
+      );
+      await cancelBooking(market, bookingOwner, booked.id, now);
 
       const webhooks = (await fresh.api('/openapi.json')).body.webhooks;
       const deliveries = await fresh.ctx.db

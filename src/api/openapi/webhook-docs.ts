@@ -1,5 +1,11 @@
 import { type TSchema, Type } from 'typebox';
-import { accessEventPayload, doorEventPayload, eventTime, wirePerson } from '../../webhooks/payloads.ts';
+import {
+  accessEventPayload,
+  bookingEventPayload,
+  doorEventPayload,
+  eventTime,
+  wirePerson,
+} from '../../webhooks/payloads.ts';
 import { VEHICLE } from '../v1/wire-examples.ts';
 import { HexId, Nullable, OneOf, Vehicle } from '../v1/wire-schemas.ts';
 
@@ -106,8 +112,42 @@ const ACCESS = {
   person: PERSON,
 };
 
+const UtcSeconds = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$' });
+
+function bookingEvent(eventType: 'booking_created' | 'booking_cancelled') {
+  return event(Type.Literal(eventType), {
+    bookingID: HexId,
+    listingID: HexId,
+    propertyID: HexId,
+    status: Type.String({ description: '`confirmed` (created) or `cancelled`.' }),
+    startsAt: { ...UtcSeconds, description: 'The window’s start, UTC.' } as TSchema,
+    endsAt: { ...UtcSeconds, description: 'The window’s end (exclusive), UTC.' } as TSchema,
+    plate: Type.String({ description: 'The plate as the renter typed it.' }),
+    renter: Person,
+    total: Type.Object(
+      {
+        amount: Type.Integer({ description: 'Minor units.' }),
+        currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+      },
+      { description: 'The order’s total so far (all its lines).' },
+    ),
+  });
+}
+
+const BOOKING = {
+  occurredAt: OCCURRED,
+  bookingId: '4f1c2a9be0d34c8f9a6b7c5d3e2f1a0b',
+  listingId: '9b8a7c6d5e4f40312a1b0c9d8e7f6a5b',
+  propertyId: '1a2b3c4d5e6f47089a0b1c2d3e4f5a6b',
+  startsAt: Date.UTC(2016, 11, 3, 14, 0, 0),
+  endsAt: Date.UTC(2016, 11, 3, 17, 0, 0),
+  plate: 'ABC1234',
+  renter: PERSON,
+  total: { amount: 1320, currency: 'USD' },
+};
+
 export interface WebhookDoc {
-  family: 'door' | 'management' | 'access' | 'ping';
+  family: 'door' | 'management' | 'access' | 'marketplace' | 'ping';
   summary: string;
   schema: TSchema;
   example: unknown;
@@ -188,6 +228,29 @@ export const WEBHOOK_DOCS: Readonly<Record<string, WebhookDoc>> = {
       user: wirePerson(PERSON),
       ...eventTime(OCCURRED),
     },
+  },
+  booking_created: {
+    family: 'marketplace',
+    summary: 'A booking was made and paid (to apps the renter and the owner account’s Admin authorized).',
+    schema: bookingEvent('booking_created'),
+    example: bookingEventPayload({
+      ...BOOKING,
+      deliveryId: 'C28F7E6D5C4B4A1F0E9D8C7B6A594837',
+      eventType: 'booking_created',
+      status: 'confirmed',
+    }),
+  },
+  booking_cancelled: {
+    family: 'marketplace',
+    summary:
+      'A booking was cancelled by its renter or the owner account’s Admin (refunded or not: see the order).',
+    schema: bookingEvent('booking_cancelled'),
+    example: bookingEventPayload({
+      ...BOOKING,
+      deliveryId: 'D3907F6E5D4C4B2A1F0E9D8C7B6A5948',
+      eventType: 'booking_cancelled',
+      status: 'cancelled',
+    }),
   },
   ping: {
     family: 'ping',
