@@ -21,10 +21,23 @@ const NAV: readonly { item: NavItem; href: string; label: string; adminOnly?: bo
 ];
 
 /** The Marketplace's pages (products.md §1), a second row: renting for everyone, listing for Admins. */
-const PARKING_NAV: readonly { item: NavItem; href: string; label: string; adminOnly?: boolean }[] = [
+const PARKING_NAV: readonly {
+  item: NavItem;
+  href: string;
+  label: string;
+  /** A shorter label where the full one does not fit (phones); the link's name stays `label`. */
+  short?: string;
+  adminOnly?: boolean;
+}[] = [
   { item: 'parking', href: '/parking', label: 'Find parking' },
   { item: 'bookings', href: '/parking/bookings', label: 'My bookings' },
-  { item: 'listings', href: '/parking/properties', label: 'Properties & listings', adminOnly: true },
+  {
+    item: 'listings',
+    href: '/parking/properties',
+    label: 'Properties & listings',
+    short: 'Listings',
+    adminOnly: true,
+  },
   { item: 'earnings', href: '/parking/earnings', label: 'Earnings', adminOnly: true },
 ];
 
@@ -43,13 +56,18 @@ export interface LayoutOptions {
   scripts?: readonly string[];
 }
 
-function links(list: typeof NAV, nav: NonNullable<LayoutOptions['nav']>): SafeHtml[] {
+function links(
+  list: readonly { item: NavItem; href: string; label: string; short?: string; adminOnly?: boolean }[],
+  nav: NonNullable<LayoutOptions['nav']>,
+): SafeHtml[] {
   return list
     .filter((n) => !n.adminOnly || nav.role === 'admin')
-    .map(
-      (n) =>
-        html`<li><a href="${n.href}"${n.item === nav.current ? html` aria-current="page"` : ''}>${n.label}</a></li>`,
-    );
+    .map((n) => {
+      const current = n.item === nav.current ? html` aria-current="page"` : '';
+      if (!n.short) return html`<li><a href="${n.href}"${current}>${n.label}</a></li>`;
+      // The short label on phones, the whole one on wider screens; the link's name is the whole one.
+      return html`<li><a href="${n.href}" aria-label="${n.label}"${current}><span class="narrow-only">${n.short}</span><span class="wide-only">${n.label}</span></a></li>`;
+    });
 }
 
 function navigation(nav: NonNullable<LayoutOptions['nav']>): SafeHtml {

@@ -230,4 +230,98 @@ describe('the Marketplace pages in Chromium, on a phone', () => {
       before,
     );
   });
+
+  test('the owner adds a property and a listing with forms, publishes it, and sees the bookings and earnings', async (t) => {
+    const page = await chromium.openPage(t, PHONE);
+    if (!page) return;
+    await signIn(page, '/doors', TEST_OWNER);
+    const parking = page.getByRole('navigation', { name: 'Parking' });
+    for (const name of ['Find parking', 'My bookings', 'Properties & listings', 'Earnings']) {
+      const link = parking.getByRole('link', { name, exact: true });
+      assert.ok((await heightOf(link)) >= MIN_TOUCH_PX, `the ${name} link is touch-sized`);
+    }
+    const row = (await page.evaluate(
+      "(() => { const ul = document.querySelector('nav.parking ul'); return { scroll: ul.scrollWidth, client: ul.clientWidth }; })()",
+    )) as { scroll: number; client: number };
+    assert.ok(row.scroll <= row.client, `the parking row is ${row.scroll}px wide in ${row.client}px`);
+    await assertFitsPhoneWidth(page, 'the doors page with both rows of navigation');
+
+    await parking.getByRole('link', { name: 'Properties & listings' }).tap();
+    await page.getByRole('heading', { name: 'Properties & listings' }).waitFor();
+    await page.getByRole('link', { name: 'Add a property' }).tap();
+    await page.getByLabel('Name').fill('Pine Lot');
+    await page.getByLabel('Street and number').fill('40 Pine Street');
+    await page.getByLabel('City').fill('New York');
+    await page.getByLabel('State or region').fill('NY');
+    await page.getByLabel('Latitude').fill('40.7069');
+    await page.getByLabel('Longitude').fill('-74.0087');
+    await page.getByLabel('Time zone').selectOption('America/New_York');
+    await page.getByRole('checkbox', { name: /Garage/ }).check();
+    await assertFitsPhoneWidth(page, 'the property form');
+    await page.screenshot({ path: `${SHOTS}/mk-owner-property.png`, fullPage: true });
+    await press(page, page.getByRole('button', { name: 'Add property' }), '/parking/properties', 'tap');
+    await page.getByText('Property added.').waitFor();
+    const pine = page.locator('section.property').filter({ hasText: 'Pine Lot' });
+    assert.match(await pine.innerText(), /Gates: Garage/);
+
+    await pine.getByRole('link', { name: 'Add a listing' }).tap();
+    await page.getByLabel('Title').fill('Open-air bays');
+    await page.getByLabel('A pool of identical spaces').check();
+    await page.getByLabel('Spaces (pool)').fill('3');
+    await page.getByLabel('Per hour').fill('3.50');
+    await page.getByLabel('Day maximum').fill('20');
+    await page.getByRole('checkbox', { name: /Open at all times/ }).uncheck();
+    for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday']) {
+      await page.getByLabel(day).fill('07:00-20:00');
+    }
+    await page.getByLabel('Closed dates').fill('2026-12-25');
+    await assertFitsPhoneWidth(page, 'the listing form');
+    await page.screenshot({ path: `${SHOTS}/mk-owner-listing-form.png`, fullPage: true });
+    const created = page.waitForResponse((r) => r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Save as draft' }).tap();
+    assert.equal((await created).status(), 303);
+    await page.getByText('Listing saved as a draft.').waitFor();
+    await press(
+      page,
+      page.getByRole('button', { name: 'Publish' }),
+      new URL(page.url()).pathname.replace('/manage', '/publish'),
+      'tap',
+    );
+    await page.getByText('Published: renters can find and book it now.').waitFor();
+    const listing = await app.ctx.db
+      .selectFrom('listings')
+      .selectAll()
+      .where('title', '=', 'Open-air bays')
+      .executeTakeFirstOrThrow();
+    assert.equal(listing.status, 'published');
+    assert.equal(listing.kind, 'pool');
+    assert.equal(Number(listing.capacity), 3);
+    assert.equal(Number(listing.hourly_rate), 350);
+    assert.equal(Number(listing.daily_max_rate), 2000);
+    assert.deepEqual(JSON.parse(listing.availability!).closed_dates, ['2026-12-25']);
+
+    // The first listing's calendar shows John's booking today; the earnings count its parking line.
+    await page.goto(`${app.baseUrl}/parking/listings/${listingId}/manage`);
+    await page.getByRole('heading', { name: 'Covered space 12' }).waitFor();
+    assert.match(await page.locator('#calendar').innerText(), /ABC1234/);
+    await assertFitsPhoneWidth(page, 'the listing page with its calendar');
+    await page.screenshot({ path: `${SHOTS}/mk-owner-manage.png`, fullPage: true });
+
+    await parking.getByRole('link', { name: 'Earnings' }).tap();
+    await page.getByRole('heading', { name: 'Earnings', exact: true }).waitFor();
+    assert.match(await page.locator('table.earnings tfoot').innerText(), /\$8\.00/);
+    await assertFitsPhoneWidth(page, 'the earnings');
+    await page.screenshot({ path: `${SHOTS}/mk-owner-earnings.png`, fullPage: true });
+  });
+
+  test('John, a User, is not shown the owner pages, and gets the 403 page when he goes there', async (t) => {
+    const page = await chromium.openPage(t, PHONE);
+    if (!page) return;
+    await signIn(page, '/parking/properties');
+    assert.equal(await page.getByRole('link', { name: 'Properties & listings' }).count(), 0);
+    assert.match(
+      await page.locator('main').innerText(),
+      /Only the Admin of your account can use this page\./,
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { setPageHeaders } from '../../html/security-headers.ts';
 import { isDomainError } from '../../lib/domain-error.ts';
 import { addDays, localDate, startOfLocalDay } from '../../lib/time.ts';
 import { listListingBookings } from '../../marketplace/bookings.ts';
+import { type EarningsPeriod, earnings } from '../../marketplace/earnings.ts';
 import {
   createListing,
   getListing,
@@ -33,6 +34,8 @@ import {
 } from './listing-form.ts';
 import {
   type CalendarDay,
+  type EarningsRow,
+  earningsPage,
   type GateOption,
   type ListingDraft,
   manageListingPage,
@@ -434,4 +437,74 @@ export function registerOwnerPages(app: FastifyInstance, ctx: WebDeps, sessions:
       return reply.redirect(`/parking/listings/${listing.id}/manage?done=${code}`, 303);
     });
   }
+
+  app.get('/parking/earnings', async (request, reply) => {
+    const web = await signedIn(sessions, request, reply, request.url, { adminOnly: true });
+    if (!web) return reply;
+    const q = request.query as Record<string, string | undefined>;
+    const period: EarningsPeriod = q.period === 'day' ? 'day' : 'month';
+    // The page's "To" is the last day shown (included); the service's `to` is the day after.
+    const to = isDate(q.to) ? addDays(q.to, 1) : undefined;
+    const asked = { period, ...(isDate(q.from) ? { from: q.from } : {}), ...(to ? { to } : {}) };
+    const render = (
+      status: number,
+      report: Awaited<ReturnType<typeof earnings>> | undefined,
+      error?: string,
+    ) => {
+      const currencies = [...new Set(report?.totals.map((t) => t.currency) ?? [])].map((currency) => {
+        const row = (
+          label: string,
+          r: {
+            gross: { amount: number };
+            platformFee: { amount: number };
+            refunds: { amount: number };
+            net: { amount: number };
+          },
+        ): EarningsRow => ({
+          label,
+          gross: r.gross.amount,
+          fee: r.platformFee.amount,
+          refunds: r.refunds.amount,
+          net: r.net.amount,
+        });
+        return {
+          currency,
+          rows: (report?.items ?? [])
+            .filter((i) => i.currency === currency)
+            .map((i) => row(periodLabel(i.period), i)),
+          total: row('Total', report!.totals.find((t) => t.currency === currency)!),
+        };
+      });
+      return setPageHeaders(reply)
+        .code(status)
+        .send(
+          earningsPage({
+            user: web.user,
+            from: report?.from ?? q.from ?? '',
+            to: report ? addDays(report.to, -1) : (q.to ?? ''),
+            period,
+            currencies,
+            explanation:
+              'Parking is what renters paid for parking at your listings (the service fee is the platform’s), counted on the day or month the stay or the paid month starts. Refunds are your share of the money given back, on the day it went back. Days and months are UTC.',
+            ...(error ? { error } : {}),
+          }),
+        );
+    };
+    try {
+      return render(200, await earnings(ctx.db, actorOf(web), asked, ctx.clock.now()));
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
+      return render(refusal.status, undefined, refusal.message);
+    }
+  });
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2026-12` → `Dec 2026`; `2026-12-04` → `Dec 4, 2026`. */
+function periodLabel(period: string): string {
+  const [y, m, d] = period.split('-');
+  const month = MONTHS[Number(m) - 1] ?? m;
+  return d === undefined ? `${month} ${y}` : `${month} ${Number(d)}, ${y}`;
 }
