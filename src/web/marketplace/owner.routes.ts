@@ -24,7 +24,7 @@ import type { Actor, Booking, Listing, Page, Property } from '../../marketplace/
 import { notFound, type SignedIn, signedIn, signedInForm } from '../signed-in.ts';
 import type { WebDeps } from '../web-deps.ts';
 import type { WebSessions } from '../web-session.ts';
-import { formatWindow } from './format.ts';
+import { formatLocalTime } from './format.ts';
 import {
   emptyListingDraft,
   ListingFormError,
@@ -171,11 +171,23 @@ async function calendarOf(
       label: label.format(Date.parse(`${date}T12:00:00Z`)),
       bookings: meeting.map((b: Booking) => ({
         booking: b,
-        line: `${formatWindow(b.startsAt, b.endsAt, tz)} · ${b.plate}${b.plan === 'monthly' ? ' · monthly' : ''}${b.status === 'cancelled' ? ' · cancelled' : ''}`,
+        line: `${dayPart(b, dayStart, dayEnd, tz)} · ${b.plate}${b.plan === 'monthly' ? ' · monthly' : ''}${b.status === 'cancelled' ? ' · cancelled' : ''}`,
       })),
     });
   }
   return { days, from, previous: addDays(from, -CALENDAR_DAYS), next: addDays(from, CALENDAR_DAYS) };
+}
+
+/** A booking's part of one calendar day: `09:00–11:00`, `from Dec 3 22:00 – 06:00`, `22:00 – Dec 5 06:00`. */
+function dayPart(b: Booking, dayStart: number, dayEnd: number, tz: string): string {
+  const time = (at: number) => formatLocalTime(at, tz).split(', ').pop()!;
+  const dated = (at: number) =>
+    formatLocalTime(at, tz)
+      .replace(/^\w+, /, '')
+      .replace(/, \d{4},/, '');
+  const from = b.startsAt >= dayStart ? time(b.startsAt) : `from ${dated(b.startsAt)}`;
+  const until = b.endsAt <= dayEnd ? time(b.endsAt) : dated(b.endsAt);
+  return `${from} – ${until}`;
 }
 
 function isDate(text: string | undefined): text is string {

@@ -317,8 +317,9 @@ ${
 ${availabilityList(listing.availability, property.timeZone)}
 </section>
 <section class="card" id="edit">
-<h2>Edit</h2>
+<details${input.error ? html` open` : ''}><summary>Edit this listing</summary>
 ${listingForm({ csrfToken: input.csrfToken, action: `/parking/listings/${listing.id}/manage`, draft: input.draft, isNew: false, submit: 'Save listing' })}
+</details>
 </section>`,
     { nav: { role: input.user.role, current: 'listings' } },
   );
