@@ -195,7 +195,14 @@ describe('the Marketplace pages in Chromium, on a phone', () => {
       starts: localInputValue(now + 5 * 3_600_000, ZONE),
       ends: localInputValue(now + 6 * 3_600_000, ZONE),
     };
-    await signIn(page, `/parking/listings/${listingId}/checkout?${new URLSearchParams(later)}`);
+    // The listing page: its hours and the price of the stay, then checkout.
+    await signIn(page, `/parking/listings/${listingId}?${new URLSearchParams(later)}`);
+    await page.getByRole('heading', { name: 'Covered space 12' }).waitFor();
+    assert.match(await page.locator('#hours').innerText(), /Open at all times\./);
+    assert.match(await page.locator('#price').innerText(), /Total\s+\$4\.40/);
+    await assertFitsPhoneWidth(page, 'the listing page');
+    await page.screenshot({ path: `${SHOTS}/mk-listing.png`, fullPage: true });
+    await page.getByRole('link', { name: 'Book for $4.40' }).tap();
     await page.getByRole('heading', { name: 'Checkout' }).waitFor();
     const before = {
       bookings: await count(app, 'bookings'),
