@@ -5,7 +5,13 @@ import type { DbOrTrx } from '../storage/schema.ts';
 import { InvalidListing, ListingNotFound, PropertyNotFound } from './errors.ts';
 import { afterIdOf, pageOf } from './keyset.ts';
 import { availabilityToWire, validateAvailability } from './opening-hours.ts';
-import { findAccountProperty, findPropertyById, inTransaction, requireListingsAdmin } from './properties.ts';
+import {
+  CONTROL,
+  findAccountProperty,
+  findPropertyById,
+  inTransaction,
+  requireListingsAdmin,
+} from './properties.ts';
 import {
   type Actor,
   LISTING_STATUSES,
@@ -124,9 +130,16 @@ function checkListing(input: Omit<ListingInput, 'propertyId'>): CheckedListing {
   const title = input.title.trim();
   if (title.length > MAX_TITLE_LENGTH)
     throw new InvalidListing(`title must be at most ${MAX_TITLE_LENGTH} characters`);
+  if (CONTROL.test(title)) throw new InvalidListing('title must not contain control characters');
   const description = input.description ?? '';
   if (typeof description !== 'string' || description.length > MAX_DESCRIPTION_LENGTH) {
     throw new InvalidListing(`description must be text of at most ${MAX_DESCRIPTION_LENGTH} characters`);
+  }
+  // Line breaks and tabs are a description's own; other control characters are refused.
+  if (CONTROL.test(description.replace(/[\n\r\t]/g, ''))) {
+    throw new InvalidListing(
+      'description must not contain control characters other than line breaks and tabs',
+    );
   }
   if (input.kind !== 'space' && input.kind !== 'pool')
     throw new InvalidListing('kind must be "space" or "pool"');

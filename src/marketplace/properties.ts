@@ -31,6 +31,10 @@ export const MAX_NAME_LENGTH = 200;
 export const MAX_ADDRESS_FIELD_LENGTH = 200;
 export const MAX_GATES = 100;
 
+/** Control characters (a NUL cannot even be stored on PostgreSQL): refused in every name and line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+export const CONTROL = /[\u0000-\u001f\u007f]/;
+
 export interface AddressInput {
   line1: string;
   line2?: string | null;
@@ -61,6 +65,7 @@ function text(value: unknown, field: string, max: number): string {
   const trimmed = value.trim();
   if (trimmed === '') throw new InvalidProperty(`${field} must not be empty`);
   if (trimmed.length > max) throw new InvalidProperty(`${field} must be at most ${max} characters`);
+  if (CONTROL.test(trimmed)) throw new InvalidProperty(`${field} must not contain control characters`);
   return trimmed;
 }
 

@@ -102,7 +102,7 @@ describe('Get User Devices — sync (spec §5.3)', () => {
     );
     // The promised sections beside the documented `devices`.
     assert.equal(response.body.profile.email, 'john.doe@parqex.com');
-    assert.deepEqual(response.body.marketplace, { bookings: [] });
+    assert.deepEqual(response.body.marketplace, { bookings: [], listings: [] }, 'a User: no listings');
     assert.equal(response.body.access.doors.length, 2);
   });
 

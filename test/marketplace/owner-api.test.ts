@@ -159,6 +159,12 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
       ],
       [{ ...GARAGE, name: '   ' }, 400, 'invalid_property', 'name must not be empty'],
       [
+        { ...GARAGE, name: 'Lot\u0000A' },
+        400,
+        'invalid_property',
+        'name must not contain control characters',
+      ],
+      [
         { ...GARAGE, address: { ...GARAGE.address, country: 'USA' } },
         400,
         'invalid_property',
@@ -307,6 +313,16 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
         'availability.weekly[0]: opens (18:00) must be before closes (08:00); overnight hours are two entries',
       ],
       [spaceOf(property.id, { kind: 'garage' }), 'invalid_request', 'kind must be "space" or "pool"'],
+      [
+        spaceOf(property.id, { title: 'Spot\u0000' }),
+        'invalid_listing',
+        'title must not contain control characters',
+      ],
+      [
+        spaceOf(property.id, { availability: [] }),
+        'invalid_request',
+        'availability must be an object {"weekly": […], "closed_dates": […]} or null',
+      ],
     ];
     for (const [body, code, message] of cases) {
       const refused = await app.api(LISTINGS, admin, { body });
@@ -391,6 +407,7 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
       [`${LISTINGS}/${theirListing.id}`, { method: 'PATCH', body: { title: 'Mine now' } }, notFoundListing],
       [`${LISTINGS}/${theirListing.id}/publish`, { method: 'POST' }, notFoundListing],
       [`${LISTINGS}/${theirListing.id}/unpublish`, { method: 'POST' }, notFoundListing],
+      [`${LISTINGS}/${theirListing.id}/bookings`, {}, notFoundListing],
     ];
     for (const [path, init, body] of calls) {
       const refused = await app.api(path, admin, init);
@@ -422,6 +439,7 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
       [LISTINGS, { body: spaceOf(property.id) }],
       [`${LISTINGS}/${listing.id}`, { method: 'PATCH', body: { title: 'Mine' } }],
       [`${LISTINGS}/${listing.id}/publish`, { method: 'POST' }],
+      [`${LISTINGS}/${listing.id}/bookings`, {}],
       [EARNINGS, {}],
     ];
     for (const [path, init] of calls) {
@@ -496,6 +514,85 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
       .where('id', '=', booking.bookingId)
       .execute();
     assert.deepEqual(rowAfter, rowBefore);
+  });
+
+  test("a listing's bookings: paid ones only, in start order, a calendar range in the property's zone, pages", async () => {
+    const property = await newProperty();
+    const listing = await newListing(property.id);
+    const other = await newListing(property.id);
+    const base = { listingId: listing.id, propertyId: property.id, accountId: testAccountId };
+    // 2030-03-04 and 2030-03-05 09:00 in New York (EST, UTC−5); one cancelled; one still charging.
+    const first = await insertPaidBooking(app, {
+      ...base,
+      startsAt: Date.UTC(2030, 2, 4, 14),
+      lines: [
+        ['parking', 1200],
+        ['service_fee', 120],
+      ],
+    });
+    const second = await insertPaidBooking(app, {
+      ...base,
+      startsAt: Date.UTC(2030, 2, 5, 14),
+      lines: [['parking', 1200]],
+      refund: { amount: 1200, at: Date.UTC(2030, 2, 1) },
+    });
+    await insertPaidBooking(app, {
+      ...base,
+      startsAt: Date.UTC(2030, 2, 6, 14),
+      lines: [['parking', 1200]],
+      orderStatus: 'pending',
+    });
+    await insertPaidBooking(app, {
+      ...base,
+      listingId: other.id,
+      startsAt: Date.UTC(2030, 2, 4, 14),
+      lines: [['parking', 1]],
+    });
+
+    const all = await app.api(`${LISTINGS}/${listing.id}/bookings`, admin);
+    assert.equal(all.status, 200, JSON.stringify(all.body));
+    assert.deepEqual(
+      all.body.data.items.map((b: any) => [
+        b.id,
+        b.status,
+        b.starts_at,
+        b.starts_at_local,
+        b.order.total.amount,
+        b.order.status,
+      ]),
+      [
+        [first.bookingId, 'confirmed', '2030-03-04T14:00:00Z', '2030-03-04 09:00:00', 1320, 'paid'],
+        [second.bookingId, 'cancelled', '2030-03-05T14:00:00Z', '2030-03-05 09:00:00', 1200, 'refunded'],
+      ],
+    );
+    assert.equal(all.body.data.next_cursor, null);
+    assert.match(all.body.data.items[0].pass.url, /\/pass\/[A-HJ-NP-Z2-9]{8}$/);
+
+    // Naive times are the property's: 2030-03-05T00:00 in New York is 05:00 UTC.
+    const fifth = await app.api(
+      `${LISTINGS}/${listing.id}/bookings?from=2030-03-05T00:00&to=2030-03-06T00:00`,
+      admin,
+    );
+    assert.deepEqual(
+      fifth.body.data.items.map((b: any) => b.id),
+      [second.bookingId],
+    );
+    const paged = await app.api(`${LISTINGS}/${listing.id}/bookings?limit=1`, admin);
+    assert.deepEqual(
+      paged.body.data.items.map((b: any) => b.id),
+      [first.bookingId],
+    );
+    const next = await app.api(
+      `${LISTINGS}/${listing.id}/bookings?limit=1&cursor=${paged.body.data.next_cursor}`,
+      admin,
+    );
+    assert.deepEqual(
+      next.body.data.items.map((b: any) => b.id),
+      [second.bookingId],
+    );
+    const badTime = await app.api(`${LISTINGS}/${listing.id}/bookings?from=yesterday`, admin);
+    assert.equal(badTime.status, 400);
+    assert.equal(badTime.body.errors[0].code, 'invalid_time');
   });
 
   test('earnings: parking lines gross, fees beside, refunds as the parking share, by UTC month and day', async () => {
@@ -595,6 +692,15 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
 });
 
 let passCounter = 0;
+const PASS_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** A pass code of the booking side's alphabet (8 characters, no 0/O/1/I), unique per run. */
+function passCode(n: number): string {
+  let code = '';
+  for (let rest = n + 32 ** 6, i = 0; i < 8; i++, rest = Math.floor(rest / 32))
+    code = PASS_ALPHABET[rest % 32] + code;
+  return code;
+}
 
 /** A booking as the booking side leaves it once paid (rows written directly: the owners' view of them). */
 async function insertPaidBooking(
@@ -637,7 +743,7 @@ async function insertPaidBooking(
       exclusive: 0,
       plate: 'ABC1234',
       vehicle_id: null,
-      pass_code: `T${String(passCounter).padStart(7, '0')}`,
+      pass_code: passCode(passCounter),
       payment_method: 'pm_card_visa',
       renews_at: null,
       created_at: now,

@@ -192,6 +192,11 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
             'An account’s parking for rent: its properties (sites and their gates), listings (rates, hours, cancellation; draft → published), their bookings and earnings. The `LISTINGS` scope, the account’s Admin only.',
         },
         {
+          name: 'Marketplace: renters',
+          description:
+            'Find parking near a place, book and pay for it, get a pass that opens the gates during the window, cancel, and see bookings and receipts (scope `BOOKINGS`; search takes any token).',
+        },
+        {
           name: 'Webhooks',
           description: 'The events ParqEx POSTs to your HTTPS endpoint, when staff switched them on.',
         },

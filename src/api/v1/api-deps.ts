@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import type { TtlCache } from '../../lib/ttl-cache.ts';
 import type { Mailer } from '../../mail/mailer.ts';
+import type { MarketplaceDeps } from '../../marketplace/deps.ts';
 import type { BearerDeps } from '../../oauth/bearer.ts';
 import type { OAuthStore } from '../../oauth/ports.ts';
 import type { Metrics } from '../../observability/metrics.ts';
@@ -40,4 +41,6 @@ export interface ApiDeps extends BearerDeps {
   /** Seals keypad PINs at rest (settings). */
   readonly pinBox: SecretBox;
   readonly metrics: Pick<Metrics, 'toggled'>;
+  /** The Marketplace's services' needs (its payment processor, fee, grace). */
+  readonly marketplace: MarketplaceDeps;
 }

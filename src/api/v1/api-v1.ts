@@ -7,6 +7,7 @@ import { inviteRoutes } from './invite.routes.ts';
 import { earningsRoute } from './marketplace/earnings.routes.ts';
 import { listingsRoutes } from './marketplace/listings.routes.ts';
 import { propertiesRoutes } from './marketplace/properties.routes.ts';
+import { renterRoutes } from './marketplace/renter.routes.ts';
 import { settingsRoute } from './settings.routes.ts';
 import { syncRoutes } from './sync.routes.ts';
 import { toggleRoute } from './toggle.routes.ts';
@@ -24,6 +25,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...propertiesRoutes,
   ...listingsRoutes,
   earningsRoute,
+  ...renterRoutes,
 ];
 
 /**

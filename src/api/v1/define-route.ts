@@ -41,13 +41,13 @@ export interface ApiRoute {
   description: string;
   tags: string[];
   security: Security;
-  /**
-   * Scopes the token must hold (products.md §0): without them → 403 `insufficient_scope` with the
-   * RFC 6750 challenge, before `admit` and before the input is read.
-   */
-  scopes?: readonly Scope[];
   /** The spec's words for the scopes, when they depend on the request. */
   'x-scopes'?: string;
+  /**
+   * Scopes the token must carry (products.md §0: else `403 insufficient_scope` with its challenge),
+   * checked with the bearer, before `admit`.
+   */
+  scopes?: readonly Scope[];
   /** The path parameters (`{id}`), validated like the rest. */
   params?: TSchema;
   querystring?: TSchema;
@@ -95,7 +95,9 @@ function fastifySchema(route: ApiRoute, isPrinted: boolean): Record<string, unkn
   };
   if (!isPrinted) return { ...validation, hide: true };
   const { operationId, summary, description, tags, security } = route;
-  const response = route.idempotent ? { ...route.response, 409: idempotencyConflict() } : route.response;
+  const response = route.idempotent
+    ? { ...route.response, 409: idempotencyConflict(route.response[409]) }
+    : route.response;
   return {
     operationId,
     summary,

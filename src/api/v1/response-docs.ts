@@ -98,14 +98,21 @@ export function bodyFailures(): Record<413 | 415, ResponseDoc> {
   };
 }
 
-/** The 409 of a route that honours `Idempotency-Key`, with the words the server sends. */
-export function idempotencyConflict(): ResponseDoc {
+/**
+ * The 409 of a route that honours `Idempotency-Key`, with the words the server sends; beside the
+ * route's own 409 (`own`), when it has one (its words first, then the key's).
+ */
+export function idempotencyConflict(own?: ResponseDoc): ResponseDoc {
   const reused = new IdempotencyKeyReused();
   const inUse = new IdempotencyKeyInUse();
+  const words = 'The Idempotency-Key was used with another body, or its first request is still running.';
   return json(
-    'The Idempotency-Key was used with another body, or its first request is still running.',
+    own
+      ? `${String(own['x-response-description'])} Or: ${words.charAt(0).toLowerCase()}${words.slice(1)}`
+      : words,
     ApiErrors,
     {
+      ...((own?.['x-examples'] ?? {}) as Examples),
       [reused.code]: { summary: 'Same key, another body', value: apiError(reused.code, reused.message) },
       [inUse.code]: {
         summary: 'The first request is still running',

@@ -1,11 +1,18 @@
+import { Type } from 'typebox';
 import { listVisibleDoors } from '../../access/visible-doors.ts';
 import { cachedDeviceFacts, findProfile } from './cached-reads.ts';
 import { ANY_TOKEN, type ApiCall, type ApiRoute, defineRoute } from './define-route.ts';
+import { SYNC_WITH_BOOKING } from './marketplace/renter-examples.ts';
+import { SyncMarketplace } from './marketplace/renter-schemas.ts';
+import { marketplaceSection } from './marketplace/sync-section.ts';
 import { apiFailures, bodyFailures, json } from './response-docs.ts';
 import { toWireDevices } from './wire-devices.ts';
 import { SYNC } from './wire-examples.ts';
 import { toWireProfile } from './wire-profile.ts';
-import { Sync } from './wire-schemas.ts';
+import { SyncSections } from './wire-schemas.ts';
+
+/** The answer: the documented `devices` beside the envelope, then the other sections. */
+const Sync = Type.Object({ ...SyncSections.properties, marketplace: SyncMarketplace });
 
 /**
  * Get User Devices (spec §5.3): every device the person owns or was given a door of, with only the
@@ -19,19 +26,20 @@ async function sync({ ctx, auth, reply }: ApiCall) {
       .code(401)
       .send({ errors: [{ code: 'invalid_token', message: 'the user no longer exists' }] });
   const { user, vehicles } = profile;
+  const now = ctx.clock.now();
   const doors = await listVisibleDoors(ctx.db, auth, {
     apiOnly: true,
-    at: ctx.clock.now(),
+    at: now,
     caches: ctx.caches,
   });
   const facts = await cachedDeviceFacts(ctx, [...new Set(doors.map((d) => d.device.id))]);
   const devices = toWireDevices(doors, facts, user.timeZone);
   return reply.header('cache-control', 'no-store').send({
     success: true,
-    timestamp: ctx.clock.now(),
+    timestamp: now,
     devices,
     profile: toWireProfile(user, vehicles),
-    marketplace: { bookings: [] },
+    marketplace: await marketplaceSection(ctx, auth, now),
     guests: { guests: [] },
     access: {
       doors: doors.map((d) => ({
@@ -54,6 +62,7 @@ const SYNC_DOC = {
   response: {
     200: json('The user’s devices, doors and profile.', Sync, {
       devices: { summary: 'John Doe’s devices', value: SYNC },
+      booking: { summary: 'With a booking of the Midtown Garage', value: SYNC_WITH_BOOKING },
     }),
     ...apiFailures(),
   },

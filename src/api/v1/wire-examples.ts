@@ -91,7 +91,7 @@ export const SYNC = {
     },
   ],
   profile: PROFILE,
-  marketplace: { bookings: [] },
+  marketplace: { bookings: [], listings: [] },
   guests: { guests: [] },
   access: { doors: [{ door_id: DOOR_ID, device_id: DEVICE_ID, user_relationship: 'Has Access' }] },
 };

@@ -121,12 +121,12 @@ export const Device = Type.Object({
   doors: Type.Array(Door, { description: 'Only the doors this user can see.' }),
 });
 
-export const Sync = Type.Object({
+/** `sync`'s answer without its `marketplace` section (the Marketplace's schemas add it, see sync.routes.ts). */
+export const SyncSections = Type.Object({
   success: Type.Literal(true),
   timestamp: Timestamp,
   devices: Type.Array(Device, { description: 'Where the docs put it: top level, beside the envelope.' }),
   profile: Profile,
-  marketplace: Type.Object({ bookings: Type.Array(Type.Object({})) }),
   guests: Type.Object({ guests: Type.Array(Type.Object({})) }),
   access: Type.Object({
     doors: Type.Array(Type.Object({ door_id: HexId, device_id: HexId, user_relationship: Relationship })),

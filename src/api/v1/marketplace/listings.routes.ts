@@ -1,4 +1,6 @@
 import { Type } from 'typebox';
+import { parseWindowTime } from '../../../marketplace/booking-window.ts';
+import { listListingBookings } from '../../../marketplace/bookings.ts';
 import { pageRequest } from '../../../marketplace/keyset.ts';
 import {
   createListing,
@@ -8,6 +10,7 @@ import {
   unpublishListing,
   updateListing,
 } from '../../../marketplace/listings.ts';
+import { findPropertyById } from '../../../marketplace/properties.ts';
 import { LISTING_STATUSES, type ListingStatus } from '../../../marketplace/records.ts';
 import { says } from '../api-validation.ts';
 import { type ApiRoute, defineRoute } from '../define-route.ts';
@@ -22,6 +25,9 @@ import {
   ownerFailures,
   PROPERTY_NOT_FOUND,
 } from './owner-routes-common.ts';
+import { BOOKING } from './renter-examples.ts';
+import { BookingPage } from './renter-schemas.ts';
+import { toWireBooking } from './renter-wire.ts';
 import {
   IdParams,
   LISTING_EXAMPLE,
@@ -271,6 +277,63 @@ function statusRoute(action: 'publish' | 'unpublish'): ApiRoute {
 export const publishListingRoute = statusRoute('publish');
 export const unpublishListingRoute = statusRoute('unpublish');
 
+const WINDOW_TIME =
+  'RFC 3339 with an offset, or a naive local `YYYY-MM-DDTHH:MM[:SS]` read in the property’s zone.';
+
+/** products.md §1, owners: `GET …/listings/{id}/bookings` (the booking side's listListingBookings). */
+export const listingBookingsRoute = defineRoute({
+  ...ONE_LISTING,
+  name: 'listings/:id/bookings',
+  printedPath: '/oauth/v1/endpoints/listings/{id}/bookings',
+  method: 'GET',
+  operationId: 'listListingBookings',
+  summary: 'List a listing’s bookings',
+  description: `The bookings of one of the account’s listings (confirmed, cancelled and completed; never a charge still in flight), by start then id, keyset-paginated (\`limit\`, \`cursor\`). \`from\`/\`to\` keep the bookings whose window overlaps \`[from, to)\` — the owner’s calendar. ${OWNER_ROLE}`,
+  querystring: Type.Object({
+    from: Type.Optional(Type.String({ description: `Start of the calendar range. ${WINDOW_TIME}` })),
+    to: Type.Optional(Type.String({ description: `End of the calendar range (exclusive). ${WINDOW_TIME}` })),
+    ...PageQuery,
+  }),
+  response: {
+    200: json('A page of the listing’s bookings.', envelopeSchema(BookingPage), {
+      page: {
+        summary: 'One booking, the last page',
+        value: { success: true, timestamp: TIMESTAMP, data: { items: [BOOKING], next_cursor: null } },
+      },
+    }),
+    ...ownerFailures(),
+    404: LISTING_NOT_FOUND,
+  },
+  handler: async ({ ctx, auth, request, reply }) => {
+    const { id } = request.params as { id: string };
+    const query = request.query as { from?: string; to?: string; limit?: number; cursor?: string };
+    const now = ctx.clock.now();
+    const listing = await getListing(ctx.db, auth, id);
+    const property = await findPropertyById(ctx.db, listing.propertyId);
+    const zone = property?.timeZone ?? 'UTC';
+    const range = {
+      from: query.from === undefined ? undefined : parseWindowTime(query.from, zone, 'from'),
+      to: query.to === undefined ? undefined : parseWindowTime(query.to, zone, 'to'),
+    };
+    const page = await listListingBookings(
+      ctx.db,
+      auth,
+      listing.id,
+      range,
+      { limit: query.limit ?? 50, cursor: query.cursor ?? null },
+      now,
+    );
+    return reply
+      .header('cache-control', 'no-store')
+      .send(
+        envelope(
+          { items: page.items.map((b) => toWireBooking(b, ctx.publicUrl)), next_cursor: page.nextCursor },
+          now,
+        ),
+      );
+  },
+});
+
 export const listingsRoutes = [
   listListingsRoute,
   createListingRoute,
@@ -278,4 +341,5 @@ export const listingsRoutes = [
   updateListingRoute,
   publishListingRoute,
   unpublishListingRoute,
+  listingBookingsRoute,
 ];

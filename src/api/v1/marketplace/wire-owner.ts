@@ -155,7 +155,8 @@ const AvailabilityWire = Type.Object(
 
 /** Taken loosely here: the service checks it and says precisely what is wrong (`invalid_availability`). */
 const AvailabilityIn = Type.Unsafe<unknown>({
-  anyOf: [{ type: 'object' }, { type: 'null' }],
+  type: ['object', 'null'],
+  ...says({ default: 'availability must be an object {"weekly": […], "closed_dates": […]} or null' }),
   description:
     '`{"weekly": [{"day": "mon"…"sun", "opens": "HH:MM", "closes": "HH:MM"}], "closed_dates": ["YYYY-MM-DD"]}` in the property’s zone; null (or left out): open at all times.',
 });
