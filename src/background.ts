@@ -1,10 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './app-context.ts';
+import { renewMonthlyBookings, settlePendingBookings } from './marketplace/bookings.ts';
 import { pruneExpired } from './storage/prune.ts';
 
 /**
  * The server's periodic work: simulated door sensors reporting arrivals (every 250 ms), simulated
- * controllers' heartbeat (every 15 s), pruning of expired rows (every minute). Each step is safe to
+ * controllers' heartbeat (every 15 s), the marketplace's pending bookings settled and monthly plans
+ * renewed (every 30 s), pruning of expired rows (every minute). Each step is safe to
  * run from several processes at once. Returns a stop function.
  */
 export function startBackgroundWork(ctx: AppContext, log: FastifyBaseLogger): () => void {
@@ -28,6 +30,13 @@ export function startBackgroundWork(ctx: AppContext, log: FastifyBaseLogger): ()
     setInterval(
       guard('heartbeat', () => ctx.simulator.heartbeat(ctx.clock.now())),
       15_000,
+    ),
+    setInterval(
+      guard('marketplace', async () => {
+        await settlePendingBookings(ctx.marketplace, ctx.clock.now());
+        await renewMonthlyBookings(ctx.marketplace, ctx.clock.now());
+      }),
+      30_000,
     ),
     setInterval(
       guard('pruning', () => pruneExpired(ctx.db, ctx.config, ctx.clock.now())),

@@ -7,7 +7,6 @@ import { type Money, money, moneyEquals } from '../lib/money.ts';
 import type { Db, DbOrTrx } from '../storage/schema.ts';
 import { publishBookingEvent } from '../webhooks/publish.ts';
 import { freeCapacityOf, holdsOverlapping } from './availability.ts';
-import { bookableListing } from './bookable.ts';
 import { PAST_START_GRACE_MS } from './booking-window.ts';
 import type { MarketplaceDeps } from './deps.ts';
 import {
@@ -25,6 +24,7 @@ import {
   Unavailable,
   WindowInPast,
 } from './errors.ts';
+import { findBookableListing } from './listings.ts';
 import { isOpenForWindow } from './opening-hours.ts';
 import { encodeCursor, readPage } from './paging.ts';
 import { PaymentFailed } from './payments/payment-errors.ts';
@@ -140,8 +140,14 @@ async function planOf(deps: MarketplaceDeps, actor: Actor, input: BookInput, now
           .executeTakeFirst()
       : undefined;
     if (!quote) throw new QuoteNotFound();
+    const used = await deps.db
+      .selectFrom('bookings')
+      .select('id')
+      .where('quote_id', '=', quote.id)
+      .executeTakeFirst();
+    if (used) throw new QuoteAlreadyUsed();
     if (Number(quote.expires_at) <= now) throw new QuoteExpired();
-    const found = await bookableListing(deps.db, quote.listing_id);
+    const found = await findBookableListing(deps.db, quote.listing_id);
     if (found?.listing.status !== 'published') throw new Unavailable();
     const { listing, property } = found;
     const startsAt = Number(quote.starts_at);
@@ -167,7 +173,7 @@ async function planOf(deps: MarketplaceDeps, actor: Actor, input: BookInput, now
     if (!sameMoney(input.finalPrice, quoted)) throw new PriceChanged(quoted);
     return { listing, property, plan: quote.plan, quoteId: quote.id, startsAt, endsAt, price };
   }
-  const found = await bookableListing(deps.db, String(input.listingId));
+  const found = await findBookableListing(deps.db, String(input.listingId));
   if (found?.listing.status !== 'published') throw new BookableListingNotFound();
   const { listing, property } = found;
   const priced = priceWindow(
@@ -337,7 +343,7 @@ async function holdCapacity(
       return;
     } catch (error) {
       const broken = brokenConstraint(error);
-      if (broken === 'overlap') throw new Unavailable();
+      if (broken === 'overlap') throw new Unavailable({ cause: error });
       if (broken === 'quote_id') throw new QuoteAlreadyUsed();
       if (broken === 'pass_code' && attempt < 5) continue;
       throw error;
@@ -436,10 +442,14 @@ async function confirmPending(
   });
 }
 
+/**
+ * The gates of the booking's property for `[startsAt − grace, endsAt + grace)`: to the renter (app,
+ * API, pass page) and to the booking's plate (LPR, products.md §1 "The pass").
+ */
 async function grantGates(
   trx: DbOrTrx,
   deps: MarketplaceDeps,
-  booking: { id: string; property_id: string; user_id: string },
+  booking: { id: string; property_id: string; user_id: string; plate: string },
   startsAt: number,
   endsAt: number,
   now: number,
@@ -449,19 +459,25 @@ async function grantGates(
     .select('door_id')
     .where('property_id', '=', booking.property_id)
     .execute();
+  const holders = [
+    { kind: 'person' as const, userId: booking.user_id },
+    { kind: 'plate' as const, plate: booking.plate },
+  ];
   for (const { door_id } of doors) {
-    await grantAccess(
-      trx,
-      {
-        doorId: door_id,
-        holder: { kind: 'person', userId: booking.user_id },
-        startsAt: startsAt - deps.bookingGraceMs,
-        endsAt: endsAt + deps.bookingGraceMs,
-        source: 'booking',
-        sourceId: booking.id,
-      },
-      now,
-    );
+    for (const holder of holders) {
+      await grantAccess(
+        trx,
+        {
+          doorId: door_id,
+          holder,
+          startsAt: startsAt - deps.bookingGraceMs,
+          endsAt: endsAt + deps.bookingGraceMs,
+          source: 'booking',
+          sourceId: booking.id,
+        },
+        now,
+      );
+    }
   }
 }
 
@@ -656,7 +672,7 @@ export async function renewMonthlyBookings(
   for (const booking of due) {
     const periodStart = Number(booking.ends_at);
     const periodEnd = addLocalMonth(periodStart, booking.time_zone);
-    const found = await bookableListing(deps.db, booking.listing_id);
+    const found = await findBookableListing(deps.db, booking.listing_id);
     let price: Quote | undefined;
     try {
       if (found) price = monthlyQuoteLines(found.listing.rates, deps.serviceFeePercent);
@@ -934,7 +950,7 @@ export async function findBookingByPassCode(
   if (!/^[A-Z0-9]{8}$/.test(normalized)) return undefined;
   const row = await bookingsQuery(db).where('b.pass_code', '=', normalized).executeTakeFirst();
   if (!row) return undefined;
-  const found = await bookableListing(db, row.listing_id);
+  const found = await findBookableListing(db, row.listing_id);
   if (!found) return undefined;
   return { booking: bookingOf(row as JoinedRow, now), ...found };
 }

@@ -193,8 +193,8 @@ export class PriceChanged extends DomainError {
 
 /** The window has no free capacity any more (taken meanwhile). */
 export class Unavailable extends DomainError {
-  constructor() {
-    super('unavailable', 'conflict', 'the listing is no longer free for this window');
+  constructor(options?: { cause?: unknown }) {
+    super('unavailable', 'conflict', 'the listing is no longer free for this window', options);
   }
 }
 

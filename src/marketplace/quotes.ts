@@ -3,7 +3,6 @@ import { isDomainError } from '../lib/domain-error.ts';
 import { type Money, money } from '../lib/money.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
 import { freeCapacityOf, holdsOverlapping } from './availability.ts';
-import { bookableListing } from './bookable.ts';
 import { bookingWindow, parseWindowTime } from './booking-window.ts';
 import type { MarketplaceDeps } from './deps.ts';
 import {
@@ -13,6 +12,7 @@ import {
   OutsideOpeningHours,
   Unavailable,
 } from './errors.ts';
+import { findBookableListing } from './listings.ts';
 import { isOpenForWindow } from './opening-hours.ts';
 import { monthlyQuoteLines, type Quote, quoteLines } from './pricing.ts';
 import {
@@ -102,21 +102,12 @@ export async function searchListings(
   const dLat = radius / METRES_PER_DEGREE;
   const cos = Math.cos((Math.min(89.9, Math.abs(lat) + dLat) * Math.PI) / 180);
   const dLng = radius / (METRES_PER_DEGREE * cos);
+  // Phase 1, cheap: ids and positions in the box (the `properties_location` index), exact distance,
+  // nearest first.
   let query = deps.db
     .selectFrom('listings as l')
     .innerJoin('properties as p', 'p.id', 'l.property_id')
-    .selectAll('l')
-    .select([
-      'p.id as p_id',
-      'p.account_id as p_account_id',
-      'p.name as p_name',
-      'p.address as p_address',
-      'p.latitude as p_latitude',
-      'p.longitude as p_longitude',
-      'p.time_zone as p_time_zone',
-      'p.created_at as p_created_at',
-      'p.updated_at as p_updated_at',
-    ])
+    .select(['l.id', 'p.latitude', 'p.longitude'])
     .where('p.latitude', '>=', lat - dLat)
     .where('p.latitude', '<=', lat + dLat)
     .where('l.status', '=', 'published');
@@ -131,63 +122,113 @@ export async function searchListings(
       query = query.where((eb) => eb.or([eb('p.longitude', '>=', w), eb('p.longitude', '<=', e)]));
     }
   }
-  const rows = await query.execute();
+  const nearest = (await query.execute())
+    .map((row) => ({
+      id: row.id,
+      distance: distanceMetres(lat, lng, Number(row.latitude), Number(row.longitude)),
+    }))
+    .filter((c) => c.distance <= radius)
+    .sort((a, b) => a.distance - b.distance || (a.id < b.id ? -1 : 1));
 
-  const candidates: Array<Omit<SearchResult, 'quote'> & { startsAt: number; endsAt: number; price: Quote }> =
-    [];
-  for (const row of rows) {
-    const distance = distanceMetres(lat, lng, Number(row.p_latitude), Number(row.p_longitude));
-    if (distance > radius) continue;
-    const listing = listingOf(row);
-    const zone = row.p_time_zone;
-    let window: { startsAt: number; endsAt: number };
-    let price: Quote;
-    try {
-      window = bookingWindow({
-        starts: input.starts,
-        ends: input.ends,
-        timeZone: zone,
-        minMinutes: listing.minMinutes,
-        maxMinutes: listing.maxMinutes,
-        now,
-      });
-      if (!isOpenForWindow(listing.availability, window.startsAt, window.endsAt, zone)) continue;
-      price = quoteLines({ rates: listing.rates, ...window, feePercent: deps.serviceFeePercent });
-    } catch (error) {
-      if (isDomainError(error)) continue;
-      throw error;
+  // The window in each zone, once per zone (undefined: this zone skips the time, or it is past).
+  const windows = new Map<string, { startsAt: number; endsAt: number } | undefined>();
+  const windowIn = (zone: string) => {
+    if (!windows.has(zone)) {
+      try {
+        windows.set(
+          zone,
+          bookingWindow({
+            starts: input.starts,
+            ends: input.ends,
+            timeZone: zone,
+            minMinutes: null,
+            maxMinutes: null,
+            now,
+          }),
+        );
+      } catch (error) {
+        if (!isDomainError(error)) throw error;
+        windows.set(zone, undefined);
+      }
     }
-    const property = propertyOf(
-      {
-        id: row.p_id,
-        account_id: row.p_account_id,
-        name: row.p_name,
-        address: row.p_address,
-        latitude: row.p_latitude,
-        longitude: row.p_longitude,
-        time_zone: zone,
-        created_at: row.p_created_at,
-        updated_at: row.p_updated_at,
-      },
-      [],
-    );
-    candidates.push({ listing, property, distanceM: Math.round(distance), ...window, price });
-  }
-  candidates.sort((a, b) => a.distanceM - b.distanceM || (a.listing.id < b.listing.id ? -1 : 1));
+    return windows.get(zone);
+  };
 
-  // Capacity, nearest first, in slices, until 50 are found.
-  const found: typeof candidates = [];
-  for (let i = 0; i < candidates.length && found.length < MAX_SEARCH_RESULTS; i += 200) {
-    const slice = candidates.slice(i, i + 200);
-    const from = Math.min(...slice.map((c) => c.startsAt));
-    const to = Math.max(...slice.map((c) => c.endsAt));
+  // Phase 2, nearest first, a slice at a time until 50 are found: the rows, then hours, duration and
+  // price in memory, then capacity (one query per slice).
+  type Found = Omit<SearchResult, 'quote'> & { startsAt: number; endsAt: number; price: Quote };
+  const found: Found[] = [];
+  for (let i = 0; i < nearest.length && found.length < MAX_SEARCH_RESULTS; i += 100) {
+    const slice = nearest.slice(i, i + 100);
+    const rows = await deps.db
+      .selectFrom('listings as l')
+      .innerJoin('properties as p', 'p.id', 'l.property_id')
+      .selectAll('l')
+      .select([
+        'p.id as p_id',
+        'p.account_id as p_account_id',
+        'p.name as p_name',
+        'p.address as p_address',
+        'p.latitude as p_latitude',
+        'p.longitude as p_longitude',
+        'p.time_zone as p_time_zone',
+        'p.created_at as p_created_at',
+        'p.updated_at as p_updated_at',
+      ])
+      .where(
+        'l.id',
+        'in',
+        slice.map((c) => c.id),
+      )
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const candidates: Found[] = [];
+    for (const { id, distance } of slice) {
+      const row = byId.get(id);
+      if (row?.status !== 'published') continue;
+      const zone = row.p_time_zone;
+      const window = windowIn(zone);
+      if (!window) continue;
+      const minutes = (window.endsAt - window.startsAt) / 60_000;
+      if (
+        (row.min_minutes !== null && minutes < Number(row.min_minutes)) ||
+        (row.max_minutes !== null && minutes > Number(row.max_minutes))
+      )
+        continue;
+      let listing: Listing;
+      let price: Quote;
+      try {
+        listing = listingOf(row);
+        if (!isOpenForWindow(listing.availability, window.startsAt, window.endsAt, zone)) continue;
+        price = quoteLines({ rates: listing.rates, ...window, feePercent: deps.serviceFeePercent });
+      } catch (error) {
+        if (isDomainError(error)) continue;
+        throw error;
+      }
+      const property = propertyOf(
+        {
+          id: row.p_id,
+          account_id: row.p_account_id,
+          name: row.p_name,
+          address: row.p_address,
+          latitude: row.p_latitude,
+          longitude: row.p_longitude,
+          time_zone: zone,
+          created_at: row.p_created_at,
+          updated_at: row.p_updated_at,
+        },
+        [],
+      );
+      candidates.push({ listing, property, distanceM: Math.round(distance), ...window, price });
+    }
+    if (candidates.length === 0) continue;
     const holds = await holdsOverlapping(
       deps.db,
-      slice.map((c) => c.listing.id),
-      from,
-      to,
+      candidates.map((c) => c.listing.id),
+      Math.min(...candidates.map((c) => c.startsAt)),
+      Math.max(...candidates.map((c) => c.endsAt)),
     );
-    for (const c of slice) {
+    for (const c of candidates) {
       if (found.length >= MAX_SEARCH_RESULTS) break;
       if (freeCapacityOf(c.listing.capacity, holds.get(c.listing.id) ?? [], c.startsAt, c.endsAt) > 0)
         found.push(c);
@@ -233,7 +274,7 @@ export async function quoteListing(
   request: QuoteRequest,
   now: number,
 ): Promise<{ listing: Listing; property: Property; quote: QuoteView }> {
-  const found = await bookableListing(deps.db, listingId);
+  const found = await findBookableListing(deps.db, listingId);
   if (found?.listing.status !== 'published') throw new BookableListingNotFound();
   const { listing, property } = found;
   const priced = priceWindow(listing, property, request, deps.serviceFeePercent, now);

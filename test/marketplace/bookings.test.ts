@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { findPlateGrant } from '../../src/access/grants.ts';
 import { isDomainError } from '../../src/lib/domain-error.ts';
 import {
   book,
@@ -13,11 +14,13 @@ import {
   upcomingBookingsOf,
 } from '../../src/marketplace/bookings.ts';
 import type { MarketplaceDeps } from '../../src/marketplace/deps.ts';
-import { listMyOrders } from '../../src/marketplace/orders.ts';
+import { getOrder, listMyOrders } from '../../src/marketplace/orders.ts';
+import { PaymentFailed } from '../../src/marketplace/payments/payment-errors.ts';
 import type { PaymentProcessor } from '../../src/marketplace/payments/payment-processor.ts';
 import { SimulatedProcessor } from '../../src/marketplace/payments/simulated-processor.ts';
 import { quoteListing, searchListings } from '../../src/marketplace/quotes.ts';
 import type { Actor } from '../../src/marketplace/records.ts';
+import { pruneExpired } from '../../src/storage/prune.ts';
 import {
   accountDoorIds,
   actorOf,
@@ -34,6 +37,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const NOW = Date.parse('2027-03-01T15:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
+const JOHN_PLATE = 'ABC1234';
 
 let app: TestApp;
 let deps: MarketplaceDeps;
@@ -125,12 +129,22 @@ describe(`bookings (${TEST_DIALECT})`, () => {
       .where('source_id', '=', booking.id)
       .orderBy('door_id')
       .execute();
+    const window = [startsAt - 15 * MINUTE, startsAt + 3 * HOUR + 15 * MINUTE];
     assert.deepEqual(
-      grants.map((g) => [g.door_id, g.user_id, Number(g.starts_at), Number(g.ends_at)]),
-      [...doors]
-        .sort()
-        .map((d) => [d, john.userId, startsAt - 15 * MINUTE, startsAt + 3 * HOUR + 15 * MINUTE]),
+      grants
+        .filter((g) => g.holder_kind === 'person')
+        .map((g) => [g.door_id, g.user_id, Number(g.starts_at), Number(g.ends_at)]),
+      [...doors].sort().map((d) => [d, john.userId, ...window]),
     );
+    // LPR: the booking's plate reaches the same gates in the same window.
+    assert.deepEqual(
+      grants
+        .filter((g) => g.holder_kind === 'plate')
+        .map((g) => [g.door_id, g.plate, Number(g.starts_at), Number(g.ends_at)]),
+      [...doors].sort().map((d) => [d, 'ABC-1234', ...window]),
+    );
+    assert.equal((await findPlateGrant(app.ctx.db, doors[0]!, 'abc 1234', startsAt))?.sourceId, booking.id);
+    assert.equal(await findPlateGrant(app.ctx.db, doors[0]!, 'abc 1234', startsAt + 4 * HOUR), undefined);
 
     assert.deepEqual(await getBooking(app.ctx.db, john, booking.id, NOW), booking);
     assert.deepEqual(await getBooking(app.ctx.db, owner, booking.id.toUpperCase(), NOW), booking);
@@ -673,6 +687,187 @@ describe(`bookings (${TEST_DIALECT})`, () => {
       'invalid_time',
     );
   });
+});
+
+test('quotes refuse as booking would: unknown or unpublished listing, duration, past, hours, no monthly rate', async () => {
+  const listingId = await listing({
+    minMinutes: 60,
+    maxMinutes: 180,
+    monthly: null,
+    availability: { weekly: [{ day: 'tue', opens: '08:00', closes: '18:00' }], closed_dates: [] },
+  });
+  const draft = await listing({ status: 'draft' });
+  const q = (id: string, request: Parameters<typeof quoteListing>[3]) =>
+    refusal(quoteListing(deps, john, id, request, NOW));
+  // Tuesday 2 March 2027, New York.
+  assert.equal(await q(draft, { starts: '2027-03-02T09:00', ends: '2027-03-02T10:00' }), 'listing_not_found');
+  assert.equal(
+    await q('0'.repeat(32), { starts: '2027-03-02T09:00', ends: '2027-03-02T10:00' }),
+    'listing_not_found',
+  );
+  assert.equal(
+    await q(listingId, { starts: '2027-03-02T09:00', ends: '2027-03-02T09:30' }),
+    'duration_out_of_range',
+  );
+  assert.equal(
+    await q(listingId, { starts: '2027-03-02T09:00', ends: '2027-03-02T13:00' }),
+    'duration_out_of_range',
+  );
+  assert.equal(
+    await q(listingId, { starts: '2027-03-02T17:00', ends: '2027-03-02T19:00' }),
+    'outside_opening_hours',
+  );
+  assert.equal(
+    await q(listingId, { starts: '2027-02-27T09:00', ends: '2027-02-27T10:00' }),
+    'window_in_past',
+  );
+  assert.equal(
+    await q(listingId, { starts: '2027-03-14T02:30', ends: '2027-03-14T04:00' }),
+    'nonexistent_local_time',
+  );
+  assert.equal(await q(listingId, { plan: 'monthly', starts: '2027-03-02T09:00' }), 'no_monthly_rate');
+  const before = await marketplaceCounts(app.ctx.db);
+  assert.equal(
+    await refusal(
+      book(
+        deps,
+        john,
+        {
+          listingId,
+          plan: 'monthly',
+          starts: '2027-03-02T09:00',
+          plate: 'A1',
+          paymentMethod: 'pm_card_visa',
+        },
+        NOW,
+      ),
+    ),
+    'no_monthly_rate',
+  );
+  assert.equal(
+    await refusal(
+      book(
+        deps,
+        john,
+        {
+          listingId: draft,
+          plan: 'monthly',
+          starts: '2027-03-02T09:00',
+          plate: 'A1',
+          paymentMethod: 'pm_card_visa',
+        },
+        NOW,
+      ),
+    ),
+    'listing_not_found',
+  );
+  const { quote } = await quoteListing(
+    deps,
+    john,
+    listingId,
+    { starts: '2027-03-02T09:00', ends: '2027-03-02T10:30' },
+    NOW,
+  );
+  assert.deepEqual(quote.total, { amount: 880, currency: 'USD' });
+  assert.equal(
+    await refusal(
+      book(deps, john, { quoteId: quote.id, finalPrice: quote.total, paymentMethod: 'pm_card_visa' }, NOW),
+    ),
+    'invalid_vehicle',
+  );
+  const [strangerVehicle] = await app.ctx.db.selectFrom('vehicles').select('id').execute();
+  assert.equal(
+    await refusal(
+      book(
+        deps,
+        stranger,
+        {
+          quoteId: quote.id,
+          finalPrice: quote.total,
+          vehicleId: strangerVehicle!.id,
+          paymentMethod: 'pm_card_visa',
+        },
+        NOW,
+      ),
+    ),
+    'quote_not_found',
+  );
+  assert.deepEqual(await marketplaceCounts(app.ctx.db), before);
+  // John's own vehicle gives the plate.
+  const booked = await book(
+    deps,
+    john,
+    {
+      quoteId: quote.id,
+      finalPrice: quote.total,
+      vehicleId: strangerVehicle!.id,
+      paymentMethod: 'pm_card_visa',
+    },
+    NOW,
+  );
+  assert.equal(booked.plate, JOHN_PLATE);
+  assert.equal(booked.vehicleId, strangerVehicle!.id);
+  // A quote books once.
+  assert.equal(
+    await refusal(
+      book(
+        deps,
+        john,
+        { quoteId: quote.id, finalPrice: quote.total, plate: 'A1', paymentMethod: 'pm_card_visa' },
+        NOW,
+      ),
+    ),
+    'quote_already_used',
+  );
+});
+
+test('a processor failure leaves the booking pending (502), holding its place, until settlement knows', async () => {
+  const listingId = await listing();
+  const at = NOW + 500 * HOUR;
+  const processor = new SimulatedProcessor();
+  const failing: PaymentProcessor = {
+    name: 'simulated',
+    charge: async () => {
+      throw new PaymentFailed('the processor is down');
+    },
+    refund: (request) => processor.refund(request),
+  };
+  assert.equal(
+    await refusal(quoteAndBook(listingId, at, at + HOUR, { d: { ...deps, payments: failing } })),
+    'payment_failed',
+  );
+  // Not shown to anyone meanwhile, but it holds its place.
+  assert.ok(
+    !(await listMyBookings(app.ctx.db, john, { limit: 200, cursor: null }, {}, NOW)).items.some(
+      (b) => b.listingId === listingId,
+    ),
+  );
+  assert.equal(
+    await refusal(quoteListing(deps, john, listingId, { starts: iso(at), ends: iso(at + HOUR) }, NOW)),
+    'unavailable',
+  );
+  assert.equal((await settlePendingBookings({ ...deps, payments: failing }, NOW + 61_000)).confirmed, 0);
+  assert.equal((await settlePendingBookings({ ...deps, payments: processor }, NOW + 61_000)).confirmed, 1);
+  const [mine] = (await listMyBookings(app.ctx.db, john, { limit: 200, cursor: null }, {}, NOW)).items.filter(
+    (b) => b.listingId === listingId,
+  );
+  assert.equal(mine?.status, 'confirmed');
+  // Its order, to its renter only.
+  assert.equal((await getOrder(app.ctx.db, john, mine!.order.id)).status, 'paid');
+  assert.equal(await refusal(getOrder(app.ctx.db, stranger, mine!.order.id)), 'order_not_found');
+  assert.equal(await refusal(getOrder(app.ctx.db, owner, mine!.order.id)), 'order_not_found');
+});
+
+test('expired quotes are pruned a day after they expire (until then booking one says quote_expired)', async () => {
+  const listingId = await listing();
+  const at = NOW + 400 * HOUR;
+  const { quote } = await quoteListing(deps, john, listingId, { starts: iso(at), ends: iso(at + HOUR) }, NOW);
+  const exists = async () =>
+    (await app.ctx.db.selectFrom('quotes').select('id').where('id', '=', quote.id).execute()).length === 1;
+  await pruneExpired(app.ctx.db, app.ctx.config, quote.expiresAt + 23 * HOUR);
+  assert.ok(await exists());
+  await pruneExpired(app.ctx.db, app.ctx.config, quote.expiresAt + 24 * HOUR);
+  assert.ok(!(await exists()));
 });
 
 if (TEST_DIALECT === 'postgres') {
