@@ -366,4 +366,52 @@ describe('the Marketplace pages', () => {
     assert.match(refused.text_, /id="title" name="title"[^>]*value="Bays"/);
     assert.deepEqual(await counts(), before);
   });
+
+  test('a monthly plan is booked from the listing page: the first month paid, renewing until cancelled', async () => {
+    const now = app.ctx.clock.now();
+    const monthly = await createListing(
+      app.ctx.db,
+      owner,
+      {
+        propertyId,
+        title: 'Reserved bay 3',
+        kind: 'space',
+        rates: { hourly: null, dailyMax: null, monthly: { amount: 30000, currency: 'USD' } },
+      },
+      now,
+    );
+    await publishListing(app.ctx.db, owner, monthly.id, now);
+    const john = await signedIn(JOHN);
+    const listingPage = await john.get(`/parking/listings/${monthly.id}`);
+    assert.match(mainText(listingPage.text_), /Monthly parking \$300\.00 a month/);
+    const starts = localInputValue(now + 24 * HOUR, ZONE);
+    const checkout = await john.get(`/parking/listings/${monthly.id}/checkout?plan=monthly&starts=${starts}`);
+    assert.equal(checkout.status, 200);
+    assert.match(mainText(checkout.text_), /Total \$330\.00/);
+    const form: Record<string, string> = { vehicle_id: '', plate: 'MONTH 1', payment_method: 'pm_card_visa' };
+    for (const name of [
+      'csrf',
+      'listing_id',
+      'quote_id',
+      'plan',
+      'starts',
+      'ends',
+      'final_amount',
+      'final_currency',
+    ])
+      form[name] = formField(checkout.text_, name);
+    assert.equal(form.plan, 'monthly');
+    const paid = await john.post('/parking/checkout', form);
+    assert.equal(paid.status, 303, mainText(paid.text_));
+    const code = paid.headers.get('location')!.split('/').pop()!;
+    const booking = await app.ctx.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('pass_code', '=', code)
+      .executeTakeFirstOrThrow();
+    assert.equal(booking.plan, 'monthly');
+    assert.notEqual(booking.renews_at, null);
+    const mine = mainText((await john.get('/parking/bookings')).text_);
+    assert.match(mine, /Reserved bay 3 .*monthly, renews/);
+  });
 });
