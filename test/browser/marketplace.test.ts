@@ -270,6 +270,7 @@ describe('the Marketplace pages in Chromium, on a phone', () => {
     await page.getByText('Property added.').waitFor();
     const pine = page.locator('section.property').filter({ hasText: 'Pine Lot' });
     assert.match(await pine.innerText(), /Gates: Garage/);
+    await assertFitsPhoneWidth(page, 'properties & listings');
 
     await pine.getByRole('link', { name: 'Add a listing' }).tap();
     await page.getByLabel('Title').fill('Open-air bays');
@@ -295,6 +296,8 @@ describe('the Marketplace pages in Chromium, on a phone', () => {
       'tap',
     );
     await page.getByText('Published: renters can find and book it now.').waitFor();
+    await page.goto(`${app.baseUrl}/parking/properties`);
+    await page.screenshot({ path: `${SHOTS}/mk-owner-properties.png`, fullPage: true });
     const listing = await app.ctx.db
       .selectFrom('listings')
       .selectAll()

@@ -120,7 +120,7 @@ ${field('line2', 'More (optional)', d.line2)}
 ${field('city', 'City', d.city, html` required`)}
 ${field('region', 'State or region', d.region)}
 ${field('postal_code', 'Postal code', d.postal_code)}
-${field('country', 'Country (2 letters)', d.country, html` required maxlength="2" autocapitalize="characters"`)}
+${field('country', 'Country code', d.country, html` required maxlength="2" autocapitalize="characters" placeholder="US"`)}
 </div></fieldset>
 <div class="filters">
 ${field('latitude', 'Latitude', d.latitude, html` required inputmode="decimal"`)}
@@ -135,7 +135,7 @@ ${
     ? html`<p class="muted">Your account has no door yet.</p>`
     : input.gates.map(
         (g) =>
-          html`<label class="check"><input type="checkbox" name="door_ids" value="${g.id}"${d.door_ids.includes(g.id) ? html` checked` : ''}> ${g.name} <span class="muted">· controller ${g.controller}</span></label>`,
+          html`<label class="check"><input type="checkbox" name="door_ids" value="${g.id}"${d.door_ids.includes(g.id) ? html` checked` : ''}> <span>${g.name} <span class="muted">· controller ${g.controller}</span></span></label>`,
       )
 }
 </fieldset>
