@@ -17,6 +17,7 @@ Commands:
   devices …             register controllers and drive the simulated ones (parqex devices --help)
   properties …          an account's parking sites and their gates (parqex properties --help)
   listings …            what an account's properties rent out (parqex listings --help)
+  bookings …            the Marketplace's bookings: list, show, cancel (parqex bookings --help)
   webhooks …            register receivers of an application's events, see deliveries (parqex webhooks --help)
   worker                send webhooks without the HTTP server (parqex worker --help)
   --version, -v         print the version of ParqEx (package.json) and exit
@@ -80,6 +81,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   listings: async () => {
     const { LISTINGS_HELP, listingsCommand } = await import('./marketplace.ts');
     return { help: LISTINGS_HELP, run: listingsCommand };
+  },
+  bookings: async () => {
+    const { BOOKINGS_HELP, bookingsCommand } = await import('./bookings.ts');
+    return { help: BOOKINGS_HELP, run: bookingsCommand };
   },
 };
 

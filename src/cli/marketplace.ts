@@ -9,9 +9,11 @@ import {
   createListing,
   getListing,
   type ListingInput,
+  type ListingPatch,
   listListings,
   publishListing,
   unpublishListing,
+  updateListing,
 } from '../marketplace/listings.ts';
 import {
   type AddressInput,
@@ -71,12 +73,18 @@ export const LISTINGS_HELP = `parqex listings — what an account's properties r
       '{"weekly":[{"day":"mon","opens":"08:00","closes":"18:00"}],"closed_dates":[]}'.
   parqex listings list --account ACCOUNT_ID [--property PROPERTY_ID] [--status draft|published|unpublished]
   parqex listings show LISTING_ID [--account ACCOUNT_ID]
+  parqex listings update LISTING_ID [--account ACCOUNT_ID] [--title …] [--description …] [--capacity N]
+                         [--vehicle-size-max …] [--hourly MINOR|none] [--daily-max MINOR|none]
+                         [--monthly MINOR|none] [--currency CODE] [--min-minutes N|none]
+                         [--max-minutes N|none] [--free-cancel-minutes N] [--availability JSON|none]
+      Changes what is given (none removes a rate, a bound or the opening hours); rates are in the
+      listing's currency unless --currency says otherwise. Prints the listing as it now is.
   parqex listings publish LISTING_ID [--account ACCOUNT_ID]     found and bookable from now on
   parqex listings unpublish LISTING_ID [--account ACCOUNT_ID]   no longer found nor bookable;
                                                                 existing bookings stay as they are
 
---account selects the owner account (its Admin acts); show, publish and unpublish find it from the
-listing when it is left out. Every command takes --json (the API's wire shape) and --help.`;
+--account selects the owner account (its Admin acts); show, update, publish and unpublish find it
+from the listing when it is left out. Every command takes --json (the API's wire shape) and --help.`;
 
 const COMMON = { json: { type: 'boolean' }, help: { type: 'boolean' }, account: { type: 'string' } } as const;
 const ADDRESS = {
@@ -121,6 +129,21 @@ const LISTING_OPTIONS = {
   },
   list: { ...COMMON, property: { type: 'string' }, status: { type: 'string' } },
   show: COMMON,
+  update: {
+    ...COMMON,
+    title: { type: 'string' },
+    description: { type: 'string' },
+    capacity: { type: 'string' },
+    'vehicle-size-max': { type: 'string' },
+    currency: { type: 'string' },
+    hourly: { type: 'string' },
+    'daily-max': { type: 'string' },
+    monthly: { type: 'string' },
+    'min-minutes': { type: 'string' },
+    'max-minutes': { type: 'string' },
+    'free-cancel-minutes': { type: 'string' },
+    availability: { type: 'string' },
+  },
   publish: COMMON,
   unpublish: COMMON,
 } satisfies Record<string, ParseArgsOptionsConfig>;
@@ -402,16 +425,8 @@ function listingInputOf(option: Options): ListingInput {
     const amount = wholeNumber(`--${name}`, str(option, name));
     return amount === undefined ? null : money(amount, currency);
   };
-  let availability: unknown = null;
-  if (typeof option.availability === 'string') {
-    try {
-      availability = JSON.parse(option.availability);
-    } catch {
-      throw new UsageError(
-        '--availability must be JSON, e.g. {"weekly":[{"day":"mon","opens":"08:00","closes":"18:00"}]}',
-      );
-    }
-  }
+  const availability =
+    typeof option.availability === 'string' ? availabilityOption(option.availability) : null;
   const size = str(option, 'vehicle-size-max');
   return {
     propertyId: required(option, 'property', command),
@@ -427,6 +442,59 @@ function listingInputOf(option: Options): ListingInput {
     availability,
     freeCancelMinutes: wholeNumber('--free-cancel-minutes', str(option, 'free-cancel-minutes')),
   };
+}
+
+function availabilityOption(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new UsageError(
+      '--availability must be JSON, e.g. {"weekly":[{"day":"mon","opens":"08:00","closes":"18:00"}]}',
+    );
+  }
+}
+
+/** `listings update`'s options as a PATCH (`none` removes a rate, a bound or the hours). */
+function listingPatchOf(option: Options, currentCurrency: string): ListingPatch {
+  const patch: ListingPatch = {};
+  const currency = (str(option, 'currency') ?? currentCurrency).toUpperCase();
+  const orNone = (name: string) => {
+    const raw = str(option, name);
+    if (raw === undefined) return undefined;
+    return raw === 'none' ? null : wholeNumber(`--${name}`, raw)!;
+  };
+  if (option.title !== undefined) patch.title = str(option, 'title');
+  if (option.description !== undefined) patch.description = str(option, 'description');
+  if (option.capacity !== undefined) patch.capacity = wholeNumber('--capacity', str(option, 'capacity'));
+  const size = str(option, 'vehicle-size-max');
+  if (size !== undefined)
+    patch.vehicleSizeMax = oneOf<VehicleSize>('--vehicle-size-max', size, VEHICLE_SIZES);
+  const rates: NonNullable<ListingPatch['rates']> = {};
+  for (const [name, key] of [
+    ['hourly', 'hourly'],
+    ['daily-max', 'dailyMax'],
+    ['monthly', 'monthly'],
+  ] as const) {
+    const amount = orNone(name);
+    if (amount !== undefined) rates[key] = amount === null ? null : money(amount, currency);
+  }
+  if (Object.keys(rates).length > 0) patch.rates = rates;
+  const min = orNone('min-minutes');
+  if (min !== undefined) patch.minMinutes = min;
+  const max = orNone('max-minutes');
+  if (max !== undefined) patch.maxMinutes = max;
+  if (option['free-cancel-minutes'] !== undefined) {
+    patch.freeCancelMinutes = wholeNumber('--free-cancel-minutes', str(option, 'free-cancel-minutes'));
+  }
+  const hours = str(option, 'availability');
+  if (hours !== undefined) patch.availability = hours === 'none' ? null : availabilityOption(hours);
+  if (option.currency !== undefined && patch.rates === undefined) {
+    throw new UsageError('--currency goes with --hourly, --daily-max or --monthly');
+  }
+  if (Object.keys(patch).length === 0) {
+    throw new UsageError('listings update needs something to change (see parqex listings --help)');
+  }
+  return patch;
 }
 
 export async function listingsCommand(argv: string[]): Promise<void> {
@@ -479,6 +547,12 @@ export async function listingsCommand(argv: string[]): Promise<void> {
       case 'show': {
         const actor = await actorFor(db, option, { table: 'listings', id: ref });
         show(await getListing(db, actor, ref));
+        return;
+      }
+      case 'update': {
+        const actor = await actorFor(db, option, { table: 'listings', id: ref });
+        const current = await getListing(db, actor, ref);
+        show(await updateListing(db, actor, ref, listingPatchOf(option, current.currency), now));
         return;
       }
       case 'publish':

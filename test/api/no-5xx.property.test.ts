@@ -13,6 +13,14 @@ const QUERY_NAMES = [
   'device_id',
   'limit',
   'cursor',
+  // The Marketplace's (products.md §1).
+  'latitude',
+  'longitude',
+  'radius_m',
+  'starts',
+  'ends',
+  'status',
+  'property_id',
   'access_token',
   '__proto__',
   'constructor',
@@ -27,7 +35,23 @@ const VALUE = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 8 }),
   ID,
-  fc.constantFrom('door', 'device', 'user', 'OPEN', 'CLOSED', '2026-02-30', '1000', '1001', '-0', 'NaN'),
+  fc.constantFrom(
+    'door',
+    'device',
+    'user',
+    'OPEN',
+    'CLOSED',
+    '2026-02-30',
+    '1000',
+    '1001',
+    '-0',
+    'NaN',
+    'monthly',
+    '2030-03-08T02:30',
+    '2030-03-08T09:00:00-05:00',
+    'pm_card_visa',
+    '90.0000001',
+  ),
   fc.integer().map(String),
 );
 const QUERY = fc
@@ -39,7 +63,24 @@ const QUERY = fc
     return query ? `?${query}` : '';
   });
 /** Bodies: JSON near the documented shapes, any JSON, and any text. */
-const FIELD = fc.constantFrom('door_id', 'door_state', 'email', 'door_ids', 'user_id', '__proto__', 'x');
+const FIELD = fc.constantFrom(
+  'door_id',
+  'door_state',
+  'email',
+  'door_ids',
+  'user_id',
+  // The Marketplace's (products.md §1).
+  'quote_id',
+  'final_price',
+  'listing_id',
+  'plan',
+  'starts',
+  'plate',
+  'vehicle_id',
+  'payment_method',
+  '__proto__',
+  'x',
+);
 const BODY = fc.oneof(
   fc
     .dictionary(FIELD, fc.oneof(VALUE, fc.array(ID, { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 })), {

@@ -26,13 +26,24 @@ export async function routeCallers(app: TestApp): Promise<RouteCaller[]> {
   });
   const admin = (await app.tokensFor({ client: internal, user: TEST_OWNER })).access_token;
   const john = (await app.tokensFor()).access_token;
+  // The products' routes need their scopes (else every call is a 403 before the input is read).
+  const renter = (await app.tokensFor({ scope: 'opendoor,closedoor,bookings' })).access_token;
+  const owner = (await app.tokensFor({ user: TEST_OWNER, scope: 'opendoor,closedoor,bookings,listings' }))
+    .access_token;
+  const tokenOf = (route: ApiRoute) =>
+    route.name === 'invite'
+      ? admin
+      : route.scopes?.includes('LISTINGS')
+        ? owner
+        : route.scopes?.includes('BOOKINGS')
+          ? renter
+          : john;
   return API_ROUTES.flatMap((route) =>
-    documentedPaths(route.name).map((url) => ({
-      route,
-      label: `${route.method} ${url}`,
-      url,
-      token: route.name === 'invite' ? admin : john,
-    })),
+    documentedPaths(route.name).map((path) => {
+      // A path parameter gets an id of nothing the caller has (the query and body are fuzzed).
+      const url = path.replace(/:\w+/g, 'ffffffffffffffffffffffffffffffff');
+      return { route, label: `${route.method} ${url}`, url, token: tokenOf(route) };
+    }),
   );
 }
 

@@ -155,7 +155,7 @@ describe('parqex properties and listings', () => {
     });
   });
 
-  test('listings create (--publish), list, show, unpublish', async () => {
+  test('listings create (--publish), list, show, update, unpublish', async () => {
     const property = assertJson(
       await box.run(['properties', 'create', '--json', '--account', olive, ...GARAGE]),
     );
@@ -198,6 +198,38 @@ describe('parqex properties and listings', () => {
       published.map((l: any) => l.id),
       [created.id],
     );
+    // update: none removes a rate or the hours; the rest keeps its value.
+    const updated = assertJson(
+      await box.run([
+        ...['listings', 'update', created.id, '--json', '--title', 'Level 2 (covered)'],
+        ...['--hourly', 'none', '--daily-max', '4000', '--availability', 'none', '--capacity', '9'],
+      ]),
+    );
+    assert.deepEqual(updated, {
+      ...created,
+      title: 'Level 2 (covered)',
+      capacity: 9,
+      rates: { hourly: null, daily_max: { amount: 4000, currency: 'USD' }, monthly: null },
+      availability: null,
+    });
+    const before = await snapshot(box);
+    assertRefusedWith(
+      await box.run(['listings', 'update', created.id, '--daily-max', 'none']),
+      /a listing needs at least one rate/,
+      1,
+    );
+    assertRefusedWith(
+      await box.run(['listings', 'update', created.id]),
+      /listings update needs something to change/,
+      2,
+    );
+    assertRefusedWith(
+      await box.run(['listings', 'update', created.id, '--currency', 'EUR']),
+      /--currency goes with --hourly, --daily-max or --monthly/,
+      2,
+    );
+    assert.deepEqual(await snapshot(box), before);
+
     const unpublished = assertJson(await box.run(['listings', 'unpublish', created.id, '--json']));
     assert.equal(unpublished.status, 'unpublished');
     const stored = await box

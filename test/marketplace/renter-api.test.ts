@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { ManualClock } from '../../src/lib/clock.ts';
 import { money } from '../../src/lib/money.ts';
 import { formatUtcInstant } from '../../src/marketplace/booking-window.ts';
@@ -518,5 +520,129 @@ describe('the renter API (products.md §1)', () => {
     assert.equal(shown.status, 'published');
     assert.equal(shown.title, 'Driveway space');
     assert.deepEqual((await app.api(SYNC, john)).body.marketplace.listings, []);
+  });
+  test('a monthly plan through the API: booked by listing, renews until cancelled, then holds its month', async () => {
+    const spot = { latitude: 10.901, longitude: 10.901 };
+    const { listing } = await lobbyListing(app, spot);
+    // Starts in 30 minutes: inside the listing's hour of free cancellation, so a cancellation keeps the month.
+    const starts = formatUtcInstant(Math.ceil(clock.now() / MINUTE) * MINUTE + 30 * MINUTE);
+    const monthly = {
+      listing_id: listing.id,
+      plan: 'monthly',
+      starts,
+      plate: 'PQX 123',
+      payment_method: 'pm_card_visa',
+    };
+    const before = await counts(app);
+    for (const [body, code] of [
+      [{ ...monthly, listing_id: undefined }, 'invalid_request'],
+      [{ ...monthly, starts: undefined }, 'invalid_request'],
+      [{ ...monthly, quote_id: 'ffffffffffffffffffffffffffffffff' }, 'invalid_request'],
+      [{ ...monthly, plan: 'weekly' }, 'invalid_request'],
+      [{ ...monthly, starts: 'soon' }, 'invalid_request'],
+      [{ ...monthly, starts: '2030-02-30T10:00' }, 'invalid_time'],
+    ] as const) {
+      const answer = await app.api(BOOKINGS, john, { body });
+      assert.equal(answer.status, 400, JSON.stringify(body));
+      assert.equal(answer.body.errors[0].code, code, JSON.stringify(answer.body));
+    }
+    const wrongPrice = await app.api(BOOKINGS, john, {
+      body: { ...monthly, final_price: { amount: 32000, currency: 'USD' } },
+    });
+    assert.equal(wrongPrice.status, 409);
+    assert.equal(wrongPrice.body.errors[0].code, 'price_changed');
+    assert.deepEqual(await counts(app), before, 'nothing written');
+
+    const booked = await app.api(BOOKINGS, john, {
+      body: { ...monthly, final_price: { amount: 35200, currency: 'USD' } },
+    });
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    const booking = booked.body.data;
+    assert.equal(booking.plan, 'monthly');
+    assert.equal(booking.starts_at, starts);
+    assert.equal(booking.renews_at, booking.ends_at, 'the next month is charged when this one ends');
+    assert.deepEqual(booking.order.total, { amount: 35200, currency: 'USD' });
+
+    const cancelled = await app.api(`${BOOKINGS}/${booking.id}`, john, { method: 'DELETE' });
+    assert.equal(cancelled.status, 200);
+    assert.equal(cancelled.body.data.status, 'cancelled');
+    assert.equal(cancelled.body.data.renews_at, null, 'no longer renews');
+    assert.equal(cancelled.body.data.order.status, 'paid', 'past the cutoff: no refund');
+    // The paid month stays held: nobody else finds the space inside it.
+    const inside = {
+      starts: formatUtcInstant(Date.parse(starts) + 20 * 24 * HOUR),
+      ends: formatUtcInstant(Date.parse(starts) + 20 * 24 * HOUR + 2 * HOUR),
+    };
+    assert.equal((await app.api(searchPath(spot, inside), productionOwner)).body.data.items.length, 0);
+    const after = { starts: booking.ends_at, ends: formatUtcInstant(Date.parse(booking.ends_at) + 2 * HOUR) };
+    assert.equal(
+      (await app.api(searchPath(spot, after), productionOwner)).body.data.items.length,
+      1,
+      'free after it',
+    );
+  });
+
+  test('every answer is what /openapi.json documents for its status', async () => {
+    const document = (await app.api('/openapi.json')).body;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const check = (method: string, path: string, answer: { status: number; body: unknown }) => {
+      const schema =
+        document.paths[path][method.toLowerCase()].responses[String(answer.status)]?.content[
+          'application/json'
+        ].schema;
+      assert.ok(schema, `${method} ${path} documents ${answer.status}`);
+      const validate = ajv.compile(schema);
+      assert.ok(
+        validate(answer.body),
+        `${method} ${path} ${answer.status}: ${JSON.stringify(validate.errors)}`,
+      );
+    };
+    const spot = { latitude: 10.801, longitude: 10.801 };
+    await lobbyListing(app, spot, 'space');
+    const window = windowFrom(app, 4);
+    const found = await app.api(searchPath(spot, window), john);
+    check('GET', SEARCH, found);
+    const item = found.body.data.items[0];
+    check(
+      'POST',
+      BOOKINGS,
+      await app.api(BOOKINGS, john, {
+        body: bookBody(item, { final_price: { amount: 1, currency: 'USD' } }),
+      }),
+    );
+    check(
+      'POST',
+      BOOKINGS,
+      await app.api(BOOKINGS, john, { body: bookBody(item, { payment_method: 'pm_card_chargeDeclined' }) }),
+    );
+    check(
+      'POST',
+      BOOKINGS,
+      await app.api(BOOKINGS, john, {
+        body: bookBody(item, { quote_id: 'ffffffffffffffffffffffffffffffff' }),
+      }),
+    );
+    check('POST', BOOKINGS, await app.api(BOOKINGS, john, { body: { ...bookBody(item), plate: 7 } }));
+    const booked = await app.api(BOOKINGS, john, { body: bookBody(item) });
+    assert.equal(booked.status, 201);
+    check('POST', BOOKINGS, booked);
+    const id = booked.body.data.id;
+    check('GET', BOOKINGS, await app.api(BOOKINGS, john));
+    check('GET', `${BOOKINGS}/{id}`, await app.api(`${BOOKINGS}/${id}`, john));
+    check('GET', `${BOOKINGS}/{id}`, await app.api(`${BOOKINGS}/${id}`, productionOwner));
+    const sync = await app.api(SYNC, john);
+    assert.equal(sync.body.marketplace.bookings.length > 0, true);
+    check('GET', SYNC, sync);
+    check('DELETE', `${BOOKINGS}/{id}`, await app.api(`${BOOKINGS}/${id}`, john, { method: 'DELETE' }));
+    check('DELETE', `${BOOKINGS}/{id}`, await app.api(`${BOOKINGS}/${id}`, john, { method: 'DELETE' }));
+    check('GET', ORDERS, await app.api(ORDERS, john));
+    const doorsOnly = (await app.tokensFor({ user: JOHN, scope: 'opendoor' })).access_token;
+    check('GET', ORDERS, await app.api(ORDERS, doorsOnly));
+    check('GET', SEARCH, await app.api(`${SEARCH}?latitude=0&longitude=0&starts=x&ends=y`, john));
+    clock.advance(10 * MINUTE + 1);
+    const second = await quoteAt(app, john, spot, windowFrom(app, 8));
+    clock.advance(10 * MINUTE + 1);
+    check('POST', BOOKINGS, await app.api(BOOKINGS, john, { body: bookBody(second) }));
   });
 });

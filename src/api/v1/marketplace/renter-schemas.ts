@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { says } from '../api-validation.ts';
 import { HexId, idParameter, Nullable, OneOf } from '../wire-schemas.ts';
+import { ListingWire } from './wire-owner.ts';
 
 /**
  * The renter's side of the Marketplace on the wire (products.md §0, §1): search, book, cancel, one's
@@ -48,17 +49,6 @@ const AddressSchema = Type.Object({
   country: Type.String({ description: 'ISO 3166-1 alpha-2.' }),
 });
 
-const AvailabilitySchema = Type.Object({
-  weekly: Type.Array(
-    Type.Object({
-      day: OneOf(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
-      opens: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
-      closes: Type.String({ pattern: '^\\d{2}:\\d{2}$', description: '`24:00` is the end of the day.' }),
-    }),
-  ),
-  closed_dates: Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
-});
-
 /** Where a found listing is: what a renter needs to get there (no gate ids). */
 export const SearchPropertySchema = Type.Object({
   id: HexId,
@@ -71,36 +61,9 @@ export const SearchPropertySchema = Type.Object({
   }),
 });
 
-/** products.md §1 "Listing", as search shows it. */
-export const ListingFields = {
-  id: HexId,
-  property_id: HexId,
-  title: Type.String(),
-  description: Type.String(),
-  kind: OneOf(['space', 'pool'], {
-    description: '`space`: one place; `pool`: `capacity` interchangeable places.',
-  }),
-  capacity: Type.Integer({ minimum: 1 }),
-  vehicle_size_max: OneOf(['compact', 'standard', 'oversize']),
-  rates: Type.Object({
-    hourly: Nullable(MoneySchema),
-    daily_max: Nullable(MoneySchema),
-    monthly: Nullable(MoneySchema),
-  }),
-  min_minutes: Nullable(Type.Integer()),
-  max_minutes: Nullable(Type.Integer()),
-  availability: Nullable(AvailabilitySchema),
-  cancellation: Type.Object({
-    free_until_minutes_before: Type.Integer({
-      minimum: 0,
-      description: 'A cancellation at least this many minutes before the start is refunded in full.',
-    }),
-  }),
-  status: OneOf(['draft', 'published', 'unpublished']),
-};
-
+/** products.md §1 "Search": the listing's fields (as its owner sees them), plus where, how far and a quote. */
 export const SearchItem = Type.Object({
-  ...ListingFields,
+  ...ListingWire.properties,
   distance_m: Type.Integer({ minimum: 0, description: 'Metres from the point searched, as the crow flies.' }),
   property: SearchPropertySchema,
   quote: QuoteSchema,
@@ -119,7 +82,8 @@ const Coordinate = (name: string, max: number) =>
 
 const WindowInput = (name: string, description: string) =>
   Type.String({
-    minLength: 1,
+    // The form only (a date, `T`, a time); the service reads the rest and names what is wrong.
+    pattern: '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}',
     description,
     ...says({
       required: `${name} is required`,
@@ -319,13 +283,10 @@ export const OrderPage = Type.Object({ items: Type.Array(OrderSchema), next_curs
 
 export const OrdersQuery = Type.Object(PageQuery);
 
-/** The listing as `sync` shows it to its account's Admin. */
-export const SyncListing = Type.Object(ListingFields);
-
 /** `sync`'s `marketplace` section (products.md §1). */
 export const SyncMarketplace = Type.Object({
   bookings: Type.Array(BookingSchema, { description: 'The user’s bookings that are upcoming or running.' }),
-  listings: Type.Array(SyncListing, {
+  listings: Type.Array(ListingWire, {
     description: 'The account’s listings, for its Admin; empty for a User.',
   }),
 });

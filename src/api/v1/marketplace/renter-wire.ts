@@ -1,8 +1,8 @@
 import type { Money } from '../../../lib/money.ts';
 import { formatLocal } from '../../../lib/time.ts';
 import { formatUtcInstant } from '../../../marketplace/booking-window.ts';
-import { availabilityToWire } from '../../../marketplace/opening-hours.ts';
 import type { Booking, Listing, Order, Property, QuoteView } from '../../../marketplace/records.ts';
+import { listingWire } from './wire-owner.ts';
 
 /**
  * The Marketplace's records in wire names (products.md §0, §1): snake_case, money as
@@ -72,30 +72,6 @@ export function toWireQuote(quote: QuoteView) {
   };
 }
 
-/** products.md §1 "Listing" fields. */
-export function toWireListingFields(listing: Listing) {
-  const rate = (m: Money | null) => (m === null ? null : money(m));
-  return {
-    id: listing.id,
-    property_id: listing.propertyId,
-    title: listing.title,
-    description: listing.description,
-    kind: listing.kind,
-    capacity: listing.capacity,
-    vehicle_size_max: listing.vehicleSizeMax,
-    rates: {
-      hourly: rate(listing.rates.hourly),
-      daily_max: rate(listing.rates.dailyMax),
-      monthly: rate(listing.rates.monthly),
-    },
-    min_minutes: listing.minMinutes,
-    max_minutes: listing.maxMinutes,
-    availability: listing.availability === null ? null : availabilityToWire(listing.availability),
-    cancellation: { free_until_minutes_before: listing.freeCancelMinutes },
-    status: listing.status,
-  };
-}
-
 /** One search result: the listing, how far, where, and its quote. */
 export function toWireSearchItem(found: {
   listing: Listing;
@@ -105,7 +81,7 @@ export function toWireSearchItem(found: {
 }) {
   const { property } = found;
   return {
-    ...toWireListingFields(found.listing),
+    ...listingWire(found.listing),
     distance_m: Math.round(found.distanceM),
     property: {
       id: property.id,

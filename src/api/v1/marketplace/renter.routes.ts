@@ -7,6 +7,7 @@ import {
   BookingNotCancellable,
   BookingNotFound,
   DurationOutOfRange,
+  InvalidPage,
   InvalidSearch,
   InvalidTime,
   InvalidVehicle,
@@ -20,6 +21,7 @@ import {
   WindowInPast,
 } from '../../../marketplace/errors.ts';
 import { listMyOrders } from '../../../marketplace/orders.ts';
+import { readPage } from '../../../marketplace/paging.ts';
 import { PaymentDeclined } from '../../../marketplace/payments/payment-errors.ts';
 import { searchListings } from '../../../marketplace/quotes.ts';
 import type { Actor, BookingStatus, PageRequest } from '../../../marketplace/records.ts';
@@ -78,12 +80,23 @@ function actorOf(auth: AuthContext): Actor {
   return { userId: auth.userId, accountId: auth.accountId, role: auth.role };
 }
 
-/** products.md §0: `limit` default 50 (the schema bounds it), an empty cursor is the first page. */
+/**
+ * products.md §0: `limit` default 50 (the schema bounds it), an empty cursor is the first page. A
+ * cursor the list did not hand out is refused here as every list of the API refuses it
+ * (`400 invalid_request`).
+ */
 function pageOf(query: { limit?: number; cursor?: string }): PageRequest {
-  return {
+  const page = {
     limit: query.limit ?? 50,
     cursor: query.cursor === undefined || query.cursor === '' ? null : query.cursor,
   };
+  try {
+    readPage(page);
+  } catch (error) {
+    if (error instanceof InvalidPage) throw new InvalidRequest(error.message);
+    throw error;
+  }
+  return page;
 }
 
 const NO_SCOPE: ResponseDoc = json(
@@ -390,6 +403,7 @@ export const cancelBookingRoute = defineRoute({
       cancelled: { summary: 'Cancelled and refunded', value: envelopeOf(CANCELLED_BOOKING) },
     }),
     ...apiFailures(),
+    ...bodyFailures(),
     403: NO_SCOPE,
     404: BOOKING_NOT_FOUND,
     409: json('The booking is already cancelled, or over.', ApiErrors, {

@@ -3,7 +3,8 @@ import { listListings } from '../../../marketplace/listings.ts';
 import type { Listing } from '../../../marketplace/records.ts';
 import type { AuthContext } from '../../../oauth/bearer.ts';
 import type { ApiDeps } from '../api-deps.ts';
-import { toWireBooking, toWireListingFields } from './renter-wire.ts';
+import { toWireBooking } from './renter-wire.ts';
+import { listingWire } from './wire-owner.ts';
 
 /** Pages of the account's listings read for one `sync` (200 each, the lists' maximum). */
 const LISTING_PAGE = 200;
@@ -28,6 +29,6 @@ export async function marketplaceSection(ctx: ApiDeps, auth: AuthContext, now: n
   }
   return {
     bookings: bookings.map((b) => toWireBooking(b, ctx.publicUrl)),
-    listings: listings.map(toWireListingFields),
+    listings: listings.map(listingWire),
   };
 }
