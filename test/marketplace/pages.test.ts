@@ -213,6 +213,21 @@ describe('the Marketplace pages', () => {
     assert.deepEqual(await counts(), before);
   });
 
+  test('a held price that is not there (another id) is priced again on the checkout, and nothing is booked', async () => {
+    const john = await signedIn(JOHN);
+    const form = await checkoutForm(john, stay(55), 'pm_card_visa');
+    const before = await counts();
+    const refused = await john.post('/parking/checkout', { ...form, quote_id: 'f'.repeat(32) });
+    assert.equal(refused.status, 404);
+    assert.match(
+      mainText(refused.text_),
+      /The price we held for you is no longer there\. Here is the price now\./,
+    );
+    assert.notEqual(formField(refused.text_, 'quote_id'), 'f'.repeat(32));
+    assert.equal((await counts()).bookings, before.bookings);
+    assert.equal((await counts()).orders, before.orders);
+  });
+
   test('a form without its CSRF token is refused and books nothing', async () => {
     const john = await signedIn(JOHN);
     const form = await checkoutForm(john, stay(60), 'pm_card_visa');

@@ -49,12 +49,16 @@ export interface PageRefusal {
 export function refusalOf(error: unknown): PageRefusal | undefined {
   if (!isDomainError(error)) return undefined;
   const e = error as DomainError;
-  if (
-    !['invalid_input', 'conflict', 'payment_required', 'gone', 'unprocessable', 'upstream_failed'].includes(
-      e.kind,
-    )
-  )
-    return undefined;
+  const actionable = [
+    'invalid_input',
+    'conflict',
+    'payment_required',
+    'gone',
+    'unprocessable',
+    'upstream_failed',
+  ];
+  // A held price that is gone (pruned, or never this person's) is priced again, not a dead end.
+  if (!actionable.includes(e.kind) && e.code !== 'quote_not_found') return undefined;
   const words = WORDS[e.code] ?? sentence(e.message);
   return { status: statusOfKind(e.kind), code: e.code, message: words };
 }
