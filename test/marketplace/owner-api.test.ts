@@ -590,6 +590,8 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
       next.body.data.items.map((b: any) => b.id),
       [second.bookingId],
     );
+    const badCursor = await app.api(`${LISTINGS}/${listing.id}/bookings?cursor=nope`, admin);
+    assert.deepEqual(badCursor.body, errors('invalid_request', 'the cursor is not one this list returned'));
     const badTime = await app.api(`${LISTINGS}/${listing.id}/bookings?from=yesterday`, admin);
     assert.equal(badTime.status, 400);
     assert.equal(badTime.body.errors[0].code, 'invalid_time');

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { parseWindowTime } from '../../../marketplace/booking-window.ts';
 import { listListingBookings } from '../../../marketplace/bookings.ts';
+import { InvalidPage, InvalidPageRequest } from '../../../marketplace/errors.ts';
 import { pageRequest } from '../../../marketplace/keyset.ts';
 import {
   createListing,
@@ -322,7 +323,11 @@ export const listingBookingsRoute = defineRoute({
       range,
       { limit: query.limit ?? 50, cursor: query.cursor ?? null },
       now,
-    );
+    ).catch((error: unknown) => {
+      // A foreign cursor is refused as every list of the API refuses it (400 invalid_request).
+      if (error instanceof InvalidPage) throw new InvalidPageRequest(error.message);
+      throw error;
+    });
     return reply
       .header('cache-control', 'no-store')
       .send(
