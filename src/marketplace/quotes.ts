@@ -3,7 +3,7 @@ import { isDomainError } from '../lib/domain-error.ts';
 import { type Money, money } from '../lib/money.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
 import { freeCapacityOf, holdsOverlapping } from './availability.ts';
-import { bookingWindow, parseWindowTime } from './booking-window.ts';
+import { bookingWindow, PAST_START_GRACE_MS, parseWindowTime } from './booking-window.ts';
 import type { MarketplaceDeps } from './deps.ts';
 import {
   BookableListingNotFound,
@@ -11,6 +11,7 @@ import {
   InvalidWindow,
   OutsideOpeningHours,
   Unavailable,
+  WindowInPast,
 } from './errors.ts';
 import { findBookableListing } from './listings.ts';
 import { isOpenForWindow } from './opening-hours.ts';
@@ -97,6 +98,10 @@ export async function searchListings(
   const utcEnd = parseWindowTime(input.ends, 'UTC', 'ends');
   if (!(utcEnd > utcStart))
     throw new InvalidWindow(`ends (${input.ends}) must be after starts (${input.starts})`);
+  // Past in every zone (a naive time is at the latest 12 h after its UTC reading): say so, rather
+  // than find nothing.
+  const naive = !/(?:[Zz]|[+-]\d{2}:\d{2})$/.test(input.starts);
+  if (utcStart + (naive ? 12 * 3_600_000 : 0) < now - PAST_START_GRACE_MS) throw new WindowInPast();
 
   const { latitude: lat, longitude: lng } = input;
   const dLat = radius / METRES_PER_DEGREE;

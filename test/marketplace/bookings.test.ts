@@ -686,6 +686,28 @@ describe(`bookings (${TEST_DIALECT})`, () => {
       ),
       'invalid_time',
     );
+    assert.equal(
+      await refusal(
+        searchListings(
+          deps,
+          stranger,
+          { latitude: 40.7, longitude: -74, starts: '2027-02-28T01:00', ends: '2027-02-28T03:00' },
+          NOW,
+        ),
+      ),
+      'window_in_past',
+    );
+    assert.equal(
+      await refusal(
+        searchListings(
+          deps,
+          stranger,
+          { latitude: 40.7, longitude: -74, starts: '2027-03-01T14:00:00Z', ends: '2027-03-01T16:00:00Z' },
+          NOW,
+        ),
+      ),
+      'window_in_past',
+    );
   });
 });
 
