@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { says } from '../api-validation.ts';
 import { HexId, idParameter, Nullable, OneOf } from '../wire-schemas.ts';
-import { ListingWire } from './wire-owner.ts';
+import { ListingWire, MoneyWire } from './wire-owner.ts';
 
 /**
  * The renter's side of the Marketplace on the wire (products.md §0, §1): search, book, cancel, one's
@@ -21,14 +21,8 @@ export const PropertyLocalTime = Type.String({
   description: "`YYYY-MM-DD HH:MM:SS` in the property's `time_zone`.",
 });
 
-/** products.md §0 "Money": integer minor units + ISO 4217. */
-export const MoneySchema = Type.Object(
-  {
-    amount: Type.Integer({ description: 'Minor units (cents for USD), never a fraction.' }),
-    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217, upper case.' }),
-  },
-  { description: 'Money: `{"amount": 1250, "currency": "USD"}` is $12.50.' },
-);
+/** products.md §0 "Money": integer minor units + ISO 4217 (one schema with the owners' side). */
+const MoneySchema = MoneyWire;
 
 const PriceLineSchema = Type.Object({ label: Type.String(), amount: MoneySchema });
 
