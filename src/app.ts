@@ -26,6 +26,9 @@ import { registerDoorsRoutes } from './web/doors.routes.ts';
 import { registerHistoryRoutes } from './web/history.routes.ts';
 import { registerLoginRoutes } from './web/login.routes.ts';
 import { registerMailboxRoutes } from './web/mailbox.routes.ts';
+import { registerOwnerPages } from './web/marketplace/owner.routes.ts';
+import { registerPassPages } from './web/marketplace/pass.routes.ts';
+import { registerRenterPages } from './web/marketplace/renter.routes.ts';
 import { registerSettingsPageRoutes } from './web/settings.routes.ts';
 import { registerSignupRoutes } from './web/signup.routes.ts';
 import { registerStaffRoutes } from './web/staff.routes.ts';
@@ -171,6 +174,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerSettingsPageRoutes(app, ctx, sessions);
   registerHistoryRoutes(app, ctx, sessions);
   registerAdminRoutes(app, ctx, sessions);
+  registerRenterPages(app, ctx, sessions);
+  registerPassPages(app, ctx, sessions);
+  registerOwnerPages(app, ctx, sessions);
   registerAuthorizationPages(app, ctx, sessions);
   // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: form bodies only; any other type is a 415.
   await app.register(async (oauth) => {

@@ -1,7 +1,16 @@
 import { html, type SafeHtml } from './html.ts';
 
 /** The pages of a signed-in person's account, in the order of the navigation. */
-export type NavItem = 'doors' | 'history' | 'settings' | 'applications' | 'admin';
+export type NavItem =
+  | 'doors'
+  | 'history'
+  | 'settings'
+  | 'applications'
+  | 'admin'
+  | 'parking'
+  | 'bookings'
+  | 'listings'
+  | 'earnings';
 
 const NAV: readonly { item: NavItem; href: string; label: string; adminOnly?: boolean }[] = [
   { item: 'doors', href: '/doors', label: 'Doors' },
@@ -9,6 +18,27 @@ const NAV: readonly { item: NavItem; href: string; label: string; adminOnly?: bo
   { item: 'settings', href: '/settings', label: 'Settings' },
   { item: 'applications', href: '/account', label: 'Applications' },
   { item: 'admin', href: '/admin', label: 'Admin', adminOnly: true },
+];
+
+/** The Marketplace's pages (products.md §1), a second row: renting for everyone, listing for Admins. */
+const PARKING_NAV: readonly {
+  item: NavItem;
+  href: string;
+  label: string;
+  /** A shorter label where the full one does not fit (phones); the link's name stays `label`. */
+  short?: string;
+  adminOnly?: boolean;
+}[] = [
+  { item: 'parking', href: '/parking', label: 'Find parking' },
+  { item: 'bookings', href: '/parking/bookings', label: 'My bookings' },
+  {
+    item: 'listings',
+    href: '/parking/properties',
+    label: 'Properties & listings',
+    short: 'Listings',
+    adminOnly: true,
+  },
+  { item: 'earnings', href: '/parking/earnings', label: 'Earnings', adminOnly: true },
 ];
 
 export interface LayoutOptions {
@@ -26,12 +56,23 @@ export interface LayoutOptions {
   scripts?: readonly string[];
 }
 
+function links(
+  list: readonly { item: NavItem; href: string; label: string; short?: string; adminOnly?: boolean }[],
+  nav: NonNullable<LayoutOptions['nav']>,
+): SafeHtml[] {
+  return list
+    .filter((n) => !n.adminOnly || nav.role === 'admin')
+    .map((n) => {
+      const current = n.item === nav.current ? html` aria-current="page"` : '';
+      if (!n.short) return html`<li><a href="${n.href}"${current}>${n.label}</a></li>`;
+      // The short label on phones, the whole one on wider screens; the link's name is the whole one.
+      return html`<li><a href="${n.href}" aria-label="${n.label}"${current}><span class="narrow-only">${n.short}</span><span class="wide-only">${n.label}</span></a></li>`;
+    });
+}
+
 function navigation(nav: NonNullable<LayoutOptions['nav']>): SafeHtml {
-  const items = NAV.filter((n) => !n.adminOnly || nav.role === 'admin');
-  return html`<nav class="site" aria-label="Your account"><ul>${items.map(
-    (n) =>
-      html`<li><a href="${n.href}"${n.item === nav.current ? html` aria-current="page"` : ''}>${n.label}</a></li>`,
-  )}</ul></nav>`;
+  return html`<nav class="site" aria-label="Your account"><ul>${links(NAV, nav)}</ul></nav>
+<nav class="site parking" aria-label="Parking"><ul>${links(PARKING_NAV, nav)}</ul></nav>`;
 }
 
 /** The ParqEx page frame: mobile-first, no inline script or style (the CSP allows neither). */

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { SecretBox } from '../lib/crypto.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { MarketplaceDeps } from '../marketplace/deps.ts';
 import type { ClientRegistry } from '../oauth/client-registry.ts';
 import type { OAuthStore } from '../oauth/ports.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -32,4 +33,6 @@ export interface WebDeps {
   readonly clients: Pick<ClientRegistry, 'list'>;
   readonly webhooks: Pick<WebhookEndpoints, 'list'>;
   readonly metrics: Pick<Metrics, 'toggled'>;
+  /** The Marketplace's pages (search, checkout, bookings, the pass, owners' pages). */
+  readonly marketplace: MarketplaceDeps;
 }
