@@ -16,6 +16,7 @@ import { createMailer } from './mail/create-mailer.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { MarketplaceDeps } from './marketplace/deps.ts';
 import { createPaymentProcessor } from './marketplace/payments/create-payment-processor.ts';
+import { quoteKey } from './marketplace/quote-tokens.ts';
 import { ClientRegistry } from './oauth/client-registry.ts';
 import type { ResourceOwners } from './oauth/deps.ts';
 import type { OAuthStore } from './oauth/ports.ts';
@@ -114,12 +115,13 @@ export function createContext(deps: {
   };
 }
 
-function marketplaceDeps(deps: { config: Config; db: Db; clock: Clock }): MarketplaceDeps {
+function marketplaceDeps(deps: { config: Config; db: Db; clock: Clock; secretKey: string }): MarketplaceDeps {
   return {
     db: deps.db,
     clock: deps.clock,
     payments: createPaymentProcessor(deps.config),
     serviceFeePercent: deps.config.serviceFeePercent,
+    quoteKey: quoteKey(deps.secretKey),
     bookingGraceMs: deps.config.bookingGraceMinutes * 60_000,
   };
 }

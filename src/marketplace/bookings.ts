@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { PostgresAdapter, sql } from 'kysely';
 import { endGrantsOfSource, grantAccess } from '../access/grants.ts';
-import { hexId } from '../lib/crypto.ts';
+import { hexId, sha256 } from '../lib/crypto.ts';
 import { isDomainError } from '../lib/domain-error.ts';
 import { type Money, money, moneyEquals } from '../lib/money.ts';
 import type { Db, DbOrTrx } from '../storage/schema.ts';
@@ -30,6 +30,7 @@ import { encodeCursor, readPage } from './paging.ts';
 import { PaymentFailed } from './payments/payment-errors.ts';
 import type { Charge } from './payments/payment-processor.ts';
 import { monthlyQuoteLines, type PriceLine, type Quote, quoteLines, SERVICE_FEE_LINE } from './pricing.ts';
+import { verifyQuote } from './quote-tokens.ts';
 import { addLocalMonth, priceWindow } from './quotes.ts';
 import type { Actor, Booking, BookingStatus, Listing, Page, PageRequest, Property } from './records.ts';
 
@@ -131,22 +132,26 @@ interface Plan {
 
 async function planOf(deps: MarketplaceDeps, actor: Actor, input: BookInput, now: number): Promise<Plan> {
   if ('quoteId' in input) {
-    const quote = ID.test(String(input.quoteId))
-      ? await deps.db
-          .selectFrom('quotes')
-          .selectAll()
-          .where('id', '=', input.quoteId.toLowerCase())
-          .where('user_id', '=', actor.userId)
-          .executeTakeFirst()
-      : undefined;
-    if (!quote) throw new QuoteNotFound();
+    const claims = verifyQuote(deps.quoteKey, String(input.quoteId));
+    // A forged or altered id, or another person's quote, is no quote.
+    if (!claims || claims.userId !== actor.userId) throw new QuoteNotFound();
+    const quoteDigest = sha256(String(input.quoteId));
     const used = await deps.db
       .selectFrom('bookings')
       .select('id')
-      .where('quote_id', '=', quote.id)
+      .where('quote_id', '=', quoteDigest)
       .executeTakeFirst();
     if (used) throw new QuoteAlreadyUsed();
-    if (Number(quote.expires_at) <= now) throw new QuoteExpired();
+    if (claims.expiresAt <= now) throw new QuoteExpired();
+    const quote = {
+      id: quoteDigest,
+      listing_id: claims.listingId,
+      plan: claims.plan,
+      starts_at: claims.startsAt,
+      ends_at: claims.endsAt,
+      currency: claims.currency,
+      total: claims.amounts.reduce((sum, amount) => sum + amount, 0),
+    };
     const found = await findBookableListing(deps.db, quote.listing_id);
     if (found?.listing.status !== 'published') throw new Unavailable();
     const { listing, property } = found;

@@ -13,6 +13,8 @@ export interface MarketplaceDeps {
   readonly payments: PaymentProcessor;
   /** `PARQEX_SERVICE_FEE_PERCENT` (0 = no fee line). */
   readonly serviceFeePercent: number;
+  /** Signs quote ids (quote-tokens.ts): `quoteKey(<the server's secret key>)`. */
+  readonly quoteKey: Buffer;
   /** `PARQEX_BOOKING_GRACE_MINUTES` in milliseconds: a booking's grant runs this long before and after its window. */
   readonly bookingGraceMs: number;
 }

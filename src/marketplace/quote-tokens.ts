@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * A quote's id is the quote itself, signed (products.md §1: quotes valid 10 minutes). Search gives
@@ -8,7 +8,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * it is booked. A forged, altered or truncated id, or another person's, is no quote
  * (`quote_not_found`); a booking stores the id's digest, unique, so a quote books at most once.
  *
- * Form: `q1.<base64url JSON payload>.<base64url MAC>`; the MAC covers `q1.<payload>`.
+ * Form: `q1.<base64url JSON payload>.<base64url MAC>`; the MAC covers `q1.<payload>`. The payload
+ * ends with a random nonce: two quotes of the same window at the same instant are two quotes (a
+ * renter may book two spaces of a pool), each booking once.
  */
 
 export interface QuoteClaims {
@@ -47,6 +49,7 @@ export function signQuote(key: Buffer, claims: QuoteClaims): string {
       claims.currency,
       claims.amounts,
       claims.expiresAt,
+      randomBytes(9).toString('base64url'),
     ]),
   ).toString('base64url');
   const signed = `${VERSION}.${payload}`;
@@ -70,7 +73,7 @@ export function verifyQuote(key: Buffer, id: string): QuoteClaims | undefined {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(fields) || fields.length !== 8) return undefined;
+  if (!Array.isArray(fields) || fields.length !== 9) return undefined;
   const [listingId, userId, plan, startsAt, endsAt, currency, amounts, expiresAt] = fields;
   if (
     typeof listingId !== 'string' ||

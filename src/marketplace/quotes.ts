@@ -1,7 +1,4 @@
-import { hexId } from '../lib/crypto.ts';
 import { isDomainError } from '../lib/domain-error.ts';
-import { type Money, money } from '../lib/money.ts';
-import type { DbOrTrx } from '../storage/schema.ts';
 import { freeCapacityOf, holdsOverlapping } from './availability.ts';
 import { bookingWindow, PAST_START_GRACE_MS, parseWindowTime } from './booking-window.ts';
 import type { MarketplaceDeps } from './deps.ts';
@@ -16,6 +13,7 @@ import {
 import { findBookableListing } from './listings.ts';
 import { isOpenForWindow } from './opening-hours.ts';
 import { monthlyQuoteLines, type Quote, quoteLines } from './pricing.ts';
+import { signQuote } from './quote-tokens.ts';
 import {
   type Actor,
   type Listing,
@@ -29,7 +27,7 @@ import {
 
 /**
  * Search and quotes (products.md §1 "Search", "Price"). A quote is the price of one window of one
- * listing for one person, stored for 10 minutes; booking it re-checks everything (bookings.ts).
+ * listing for one person, valid 10 minutes, its id the quote itself signed (quote-tokens.ts); booking it re-checks everything (bookings.ts).
  */
 
 export const DEFAULT_RADIUS_M = 1600;
@@ -243,8 +241,8 @@ export async function searchListings(
     deps.db,
     found.map((c) => c.property.id),
   );
-  const quotes = await insertQuotes(
-    deps.db,
+  const quotes = signQuotes(
+    deps,
     actor,
     found.map((c) => ({
       listing: c.listing,
@@ -286,7 +284,7 @@ export async function quoteListing(
   const holds = await holdsOverlapping(deps.db, [listing.id], priced.startsAt, priced.holdEnd);
   if (freeCapacityOf(listing.capacity, holds.get(listing.id) ?? [], priced.startsAt, priced.holdEnd) === 0)
     throw new Unavailable();
-  const [quote] = await insertQuotes(deps.db, actor, [{ listing, ...priced }], now);
+  const [quote] = signQuotes(deps, actor, [{ listing, ...priced }], now);
   return { listing, property, quote: quote! };
 }
 
@@ -362,8 +360,12 @@ export function addLocalMonth(epochMs: number, timeZone: string): number {
   }
 }
 
-async function insertQuotes(
-  db: DbOrTrx,
+/**
+ * Quotes for `actor`, as signed ids (quote-tokens.ts): nothing is written; the id carries the
+ * quote, and booking checks its signature, its person and its expiry.
+ */
+function signQuotes(
+  deps: MarketplaceDeps,
   actor: Actor,
   items: Array<{
     listing: Listing;
@@ -373,60 +375,25 @@ async function insertQuotes(
     price: Quote;
   }>,
   now: number,
-): Promise<QuoteView[]> {
-  if (items.length === 0) return [];
-  const views: QuoteView[] = items.map((item) => ({
-    id: hexId(),
+): QuoteView[] {
+  const expiresAt = now + QUOTE_TTL_MS;
+  return items.map((item) => ({
+    id: signQuote(deps.quoteKey, {
+      listingId: item.listing.id,
+      userId: actor.userId,
+      plan: item.plan,
+      startsAt: item.startsAt,
+      endsAt: item.endsAt,
+      currency: item.price.total.currency,
+      amounts: item.price.lines.map((l) => l.amount.amount),
+      expiresAt,
+    }),
     listingId: item.listing.id,
     plan: item.plan,
     startsAt: item.startsAt,
     endsAt: item.endsAt,
     lines: [...item.price.lines],
     total: item.price.total,
-    expiresAt: now + QUOTE_TTL_MS,
+    expiresAt,
   }));
-  await db
-    .insertInto('quotes')
-    .values(
-      views.map((q) => ({
-        id: q.id,
-        listing_id: q.listingId,
-        user_id: actor.userId,
-        plan: q.plan,
-        starts_at: q.startsAt,
-        ends_at: q.endsAt,
-        currency: q.total.currency,
-        lines: JSON.stringify(q.lines.map((l) => ({ label: l.label, amount: l.amount.amount }))),
-        total: q.total.amount,
-        created_at: now,
-        expires_at: q.expiresAt,
-      })),
-    )
-    .execute();
-  return views;
-}
-
-/** A stored quote's view (its lines in the quote's currency). */
-export function quoteViewOf(row: {
-  id: string;
-  listing_id: string;
-  plan: string;
-  starts_at: number;
-  ends_at: number;
-  currency: string;
-  lines: string;
-  total: number;
-  expires_at: number;
-}): QuoteView {
-  const lines = JSON.parse(row.lines) as Array<{ label: string; amount: number }>;
-  return {
-    id: row.id,
-    listingId: row.listing_id,
-    plan: row.plan as 'hourly' | 'monthly',
-    startsAt: Number(row.starts_at),
-    endsAt: Number(row.ends_at),
-    lines: lines.map((l) => ({ label: l.label, amount: money(l.amount, row.currency) })),
-    total: money(Number(row.total), row.currency) as Money,
-    expiresAt: Number(row.expires_at),
-  };
 }

@@ -25,7 +25,4 @@ export async function pruneExpired(db: Db, config: Config, now: number): Promise
     .execute();
   // Products.md §0: an Idempotency-Key is remembered for 24 hours.
   await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).execute();
-  // Marketplace quotes live 10 minutes; kept a day longer so a late booking hears `quote_expired`
-  // (410) rather than `quote_not_found`. A booking keeps its quote's id, not the row.
-  await db.deleteFrom('quotes').where('expires_at', '<=', dayAgo).execute();
 }

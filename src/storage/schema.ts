@@ -290,20 +290,6 @@ export interface Database {
     created_at: number;
     updated_at: number;
   };
-  quotes: {
-    id: string;
-    listing_id: string;
-    user_id: string;
-    plan: 'hourly' | 'monthly';
-    starts_at: number;
-    ends_at: number;
-    currency: string;
-    /** JSON: [{label, amount}] in minor units of `currency`. */
-    lines: string;
-    total: number;
-    created_at: number;
-    expires_at: number;
-  };
   bookings: {
     id: string;
     listing_id: string;
@@ -312,6 +298,7 @@ export interface Database {
     account_id: string;
     /** The renter. */
     user_id: string;
+    /** SHA-256 of the signed quote id it booked; null for a monthly plan. */
     quote_id: string | null;
     plan: 'hourly' | 'monthly';
     status: 'pending' | 'confirmed' | 'cancelled' | 'completed';

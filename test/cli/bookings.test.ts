@@ -8,6 +8,7 @@ import type { MarketplaceDeps } from '../../src/marketplace/deps.ts';
 import { createListing, publishListing } from '../../src/marketplace/listings.ts';
 import { SimulatedProcessor } from '../../src/marketplace/payments/simulated-processor.ts';
 import { createProperty } from '../../src/marketplace/properties.ts';
+import { quoteKey } from '../../src/marketplace/quote-tokens.ts';
 import { quoteListing } from '../../src/marketplace/quotes.ts';
 import type { Actor } from '../../src/marketplace/records.ts';
 import { JOHN, TEST_OWNER } from '../helpers/test-app.ts';
@@ -56,6 +57,7 @@ describe('parqex bookings', () => {
       clock: systemClock,
       payments: new SimulatedProcessor(),
       serviceFeePercent: 10,
+      quoteKey: quoteKey('the bookings CLI test'),
       bookingGraceMs: 15 * 60_000,
     };
     const owner = await actorOf(TEST_OWNER.email);

@@ -1,6 +1,7 @@
 import { hexId } from '../../src/lib/crypto.ts';
 import type { MarketplaceDeps } from '../../src/marketplace/deps.ts';
 import { SimulatedProcessor } from '../../src/marketplace/payments/simulated-processor.ts';
+import { quoteKey } from '../../src/marketplace/quote-tokens.ts';
 import type { Actor } from '../../src/marketplace/records.ts';
 import type { Db, DbOrTrx } from '../../src/storage/schema.ts';
 
@@ -122,6 +123,7 @@ export function marketplaceDeps(db: Db, overrides: Partial<MarketplaceDeps> = {}
     clock: { now: () => Date.now() },
     payments: new SimulatedProcessor(),
     serviceFeePercent: 10,
+    quoteKey: quoteKey("the marketplace tests' server key"),
     bookingGraceMs: 15 * 60_000,
     ...overrides,
   };

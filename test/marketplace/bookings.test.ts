@@ -18,9 +18,9 @@ import { getOrder, listMyOrders } from '../../src/marketplace/orders.ts';
 import { PaymentFailed } from '../../src/marketplace/payments/payment-errors.ts';
 import type { PaymentProcessor } from '../../src/marketplace/payments/payment-processor.ts';
 import { SimulatedProcessor } from '../../src/marketplace/payments/simulated-processor.ts';
+import { quoteKey } from '../../src/marketplace/quote-tokens.ts';
 import { quoteListing, searchListings } from '../../src/marketplace/quotes.ts';
 import type { Actor } from '../../src/marketplace/records.ts';
-import { pruneExpired } from '../../src/storage/prune.ts';
 import {
   accountDoorIds,
   actorOf,
@@ -880,16 +880,34 @@ test('a processor failure leaves the booking pending (502), holding its place, u
   assert.equal(await refusal(getOrder(app.ctx.db, owner, mine!.order.id)), 'order_not_found');
 });
 
-test('expired quotes are pruned a day after they expire (until then booking one says quote_expired)', async () => {
+test('a quote is its signed id: search writes nothing; another person’s, an altered or a forged one is no quote', async () => {
   const listingId = await listing();
   const at = NOW + 400 * HOUR;
+  const before = await marketplaceCounts(app.ctx.db);
   const { quote } = await quoteListing(deps, john, listingId, { starts: iso(at), ends: iso(at + HOUR) }, NOW);
-  const exists = async () =>
-    (await app.ctx.db.selectFrom('quotes').select('id').where('id', '=', quote.id).execute()).length === 1;
-  await pruneExpired(app.ctx.db, app.ctx.config, quote.expiresAt + 23 * HOUR);
-  assert.ok(await exists());
-  await pruneExpired(app.ctx.db, app.ctx.config, quote.expiresAt + 24 * HOUR);
-  assert.ok(!(await exists()));
+  assert.deepEqual(await marketplaceCounts(app.ctx.db), before);
+  const input = {
+    quoteId: quote.id,
+    finalPrice: quote.total,
+    plate: 'ABC-1234',
+    paymentMethod: 'pm_card_visa',
+  };
+  assert.equal(await refusal(book(deps, stranger, input, NOW)), 'quote_not_found');
+  const [version, payload, mac] = quote.id.split('.');
+  const cheaper = Buffer.from(
+    Buffer.from(payload!, 'base64url')
+      .toString('utf8')
+      .replace(/\[(\d+),(\d+)\]/, '[1,0]'),
+  ).toString('base64url');
+  assert.notEqual(cheaper, payload);
+  assert.equal(
+    await refusal(book(deps, john, { ...input, quoteId: `${version}.${cheaper}.${mac}` }, NOW)),
+    'quote_not_found',
+  );
+  const otherServer = { ...deps, quoteKey: quoteKey('another server') };
+  assert.equal(await refusal(book(otherServer, john, input, NOW)), 'quote_not_found');
+  assert.deepEqual(await marketplaceCounts(app.ctx.db), before);
+  assert.equal((await book(deps, john, input, NOW)).status, 'confirmed');
 });
 
 if (TEST_DIALECT === 'postgres') {

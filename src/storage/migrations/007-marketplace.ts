@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../schema.ts';
 
 /**
- * The Marketplace (products.md §1): properties and their gates, listings, quotes, bookings, orders
+ * The Marketplace (products.md §1): properties and their gates, listings, bookings, orders
  * with their price lines and their payments. Money is integer minor units beside an ISO 4217 code;
  * times are epoch milliseconds (UTC); a window is half-open `[starts_at, ends_at)`.
  *
@@ -78,24 +78,6 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .columns(['property_id', 'status'])
     .execute();
 
-  // A quote: the price of one window of one listing for one person, valid 10 minutes.
-  await db.schema
-    .createTable('quotes')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('listing_id', 'text', (c) => c.notNull().references('listings.id').onDelete('cascade'))
-    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('plan', 'text', (c) => c.notNull())
-    .addColumn('starts_at', 'bigint', (c) => c.notNull())
-    .addColumn('ends_at', 'bigint', (c) => c.notNull())
-    .addColumn('currency', 'text', (c) => c.notNull())
-    // JSON: [{label, amount}] in minor units of `currency`.
-    .addColumn('lines', 'text', (c) => c.notNull())
-    .addColumn('total', 'bigint', (c) => c.notNull())
-    .addColumn('created_at', 'bigint', (c) => c.notNull())
-    .addColumn('expires_at', 'bigint', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('quotes_expiry').on('quotes').column('expires_at').execute();
-
   await db.schema
     .createTable('bookings')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -104,7 +86,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     // The owner's account; the renter may be of any account.
     .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    // At most one booking per quote: a quote books once.
+    // The SHA-256 of the quote id it booked (quote ids are signed quotes, never stored): a quote books once.
     .addColumn('quote_id', 'text', (c) => c.unique())
     .addColumn('plan', 'text', (c) => c.notNull())
     // pending (charging) → confirmed | (deleted when the charge fails); confirmed → cancelled | completed.

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { MAX_QUOTE_ID_LENGTH } from '../../../marketplace/quote-tokens.ts';
 import { says } from '../api-validation.ts';
 import { HexId, idParameter, Nullable, OneOf } from '../wire-schemas.ts';
 import { ListingWire, MoneyWire } from './wire-owner.ts';
@@ -28,7 +29,10 @@ const PriceLineSchema = Type.Object({ label: Type.String(), amount: MoneySchema 
 
 /** products.md §1 "Search": a quote, valid 10 minutes. */
 export const QuoteSchema = Type.Object({
-  id: HexId,
+  id: Type.String({
+    description:
+      'The quote itself, signed by this server (opaque; about 250 characters): book it with `POST bookings` as `quote_id` before `expires_at`.',
+  }),
   total: MoneySchema,
   lines: Type.Array(PriceLineSchema, { description: 'Parking, then the service fee (when there is one).' }),
   expires_at: UtcInstant,
@@ -139,10 +143,15 @@ const BOOK_SHAPE =
 export const BookRequest = Type.Object(
   {
     quote_id: Type.Optional(
-      idParameter(
-        'a quote id (32 hexadecimal characters)',
-        'The quote (from search), for an hourly booking.',
-      ),
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_QUOTE_ID_LENGTH,
+        description:
+          'The quote’s `id` (from search), for an hourly booking: opaque, as given. Another person’s, an altered or an unknown one is `404 quote_not_found`.',
+        ...says({
+          default: `quote_id must be a quote id from search (1 to ${MAX_QUOTE_ID_LENGTH} characters)`,
+        }),
+      }),
     ),
     final_price: Type.Optional(
       Type.Object(

@@ -226,7 +226,7 @@ function bookInput(body: WireBookRequest) {
   if (body.quote_id === undefined) throw new InvalidRequest('quote_id is required (or plan: "monthly")');
   if (finalPrice === undefined) throw new InvalidRequest('final_price is required with quote_id');
   return {
-    quoteId: normalizeHexId(body.quote_id)!,
+    quoteId: body.quote_id,
     finalPrice,
     ...vehicle,
     paymentMethod: body.payment_method,
