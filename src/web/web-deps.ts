@@ -7,7 +7,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { ClientRegistry } from '../oauth/client-registry.ts';
 import type { OAuthStore } from '../oauth/ports.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { Db } from '../storage/schema.ts';
+import type { Db, Dialect } from '../storage/schema.ts';
 import type { WebhookEndpoints } from '../webhooks/endpoints.ts';
 
 /**
@@ -32,4 +32,6 @@ export interface WebDeps {
   readonly clients: Pick<ClientRegistry, 'list'>;
   readonly webhooks: Pick<WebhookEndpoints, 'list'>;
   readonly metrics: Pick<Metrics, 'toggled'>;
+  /** The database's dialect (guest passes lock differently on PostgreSQL; `GuestDeps`). */
+  readonly dialect: Dialect;
 }

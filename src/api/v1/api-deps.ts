@@ -9,7 +9,7 @@ import type { Mailer } from '../../mail/mailer.ts';
 import type { BearerDeps } from '../../oauth/bearer.ts';
 import type { OAuthStore } from '../../oauth/ports.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import type { Db } from '../../storage/schema.ts';
+import type { Db, Dialect } from '../../storage/schema.ts';
 
 /** A person with their vehicles, as the profile endpoints read it (and the hot caches keep it). */
 export interface CachedProfile {
@@ -40,4 +40,6 @@ export interface ApiDeps extends BearerDeps {
   /** Seals keypad PINs at rest (settings). */
   readonly pinBox: SecretBox;
   readonly metrics: Pick<Metrics, 'toggled'>;
+  /** The database's dialect (guest passes lock differently on PostgreSQL; `GuestDeps`). */
+  readonly dialect: Dialect;
 }

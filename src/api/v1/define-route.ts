@@ -1,6 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import { type AuthContext, checkBearer, isBearerFailure } from '../../oauth/bearer.ts';
+import type { Scope } from '../../oauth/scopes.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { bearerRequestOf, sendBearerFailure } from './bearer-failure.ts';
 import { documentedPaths } from './paths.ts';
@@ -27,7 +28,7 @@ export type { ResponseDoc };
  * OpenAPI document's (with `@fastify/swagger`): one source.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /**
    * The endpoint's name: it answers at every spelling of `documentedPaths(name)` (spec §4). Path
    * parameters in Fastify's spelling: `bookings/:id`.
@@ -42,6 +43,11 @@ export interface ApiRoute {
   security: Security;
   /** The spec's words for the scopes, when they depend on the request. */
   'x-scopes'?: string;
+  /**
+   * Scopes the token must carry (products.md §0: else `403 insufficient_scope` with its challenge),
+   * checked with the bearer, before `admit`.
+   */
+  scopes?: readonly Scope[];
   /** The path parameters (`{id}`), validated like the rest. */
   params?: TSchema;
   querystring?: TSchema;
@@ -132,7 +138,7 @@ export function apiAuthOf(request: FastifyRequest): AuthContext | undefined {
 export function registerRoutes(app: FastifyInstance, ctx: ApiDeps, routes: readonly ApiRoute[]): void {
   for (const route of routes) {
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
-      const auth = await checkBearer(ctx, bearerRequestOf(request));
+      const auth = await checkBearer(ctx, bearerRequestOf(request), route.scopes);
       if (isBearerFailure(auth)) return sendBearerFailure(reply, auth);
       await route.admit?.(ctx, auth);
       authOf.set(request, auth);

@@ -92,7 +92,7 @@ export const SYNC = {
   ],
   profile: PROFILE,
   marketplace: { bookings: [] },
-  guests: { guests: [] },
+  guests: { passes: [] },
   access: { doors: [{ door_id: DOOR_ID, device_id: DEVICE_ID, user_relationship: 'Has Access' }] },
 };
 
