@@ -29,6 +29,15 @@ const DOCUMENTED = [
   'POST /oauth/v1/endpoints/invite',
   'GET /oauth/v1/endpoints/invite',
   'DELETE /oauth/v1/endpoints/invite',
+  'POST /oauth/v1/endpoints/guest-passes',
+  'GET /oauth/v1/endpoints/guest-passes',
+  'GET /oauth/v1/endpoints/guest-passes/{id}',
+  'PATCH /oauth/v1/endpoints/guest-passes/{id}',
+  'DELETE /oauth/v1/endpoints/guest-passes/{id}',
+  'GET /oauth/v1/endpoints/guest-policy',
+  'PUT /oauth/v1/endpoints/guest-policy',
+  'GET /oauth/v1/endpoints/members',
+  'PUT /oauth/v1/endpoints/members/{user_id}/permissions',
 ].sort();
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];

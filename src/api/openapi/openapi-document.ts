@@ -187,6 +187,15 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
           description: 'Sharing doors with other people: ParqEx’s own applications only.',
         },
         {
+          name: 'Guests',
+          description:
+            'GuestParq & GuestAccess: guest passes with a link that opens doors without an account, and the account’s guest policy (scope `GUESTS`).',
+        },
+        {
+          name: 'Members',
+          description: 'The people of the account and their permissions (`guests`, `enforce`).',
+        },
+        {
           name: 'Webhooks',
           description: 'The events ParqEx POSTs to your HTTPS endpoint, when staff switched them on.',
         },
