@@ -184,7 +184,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerAdminRoutes(app, ctx, sessions);
   registerAuthorizationPages(app, ctx, sessions);
   registerGuestPassPages(app, ctx, sessions);
-  registerGuestLinkRoutes(app, ctx, sessions);
+  registerGuestLinkRoutes(app, ctx);
   // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: form bodies only; any other type is a 415.
   await app.register(async (oauth) => {
     oauth.removeAllContentTypeParsers();

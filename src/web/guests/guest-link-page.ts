@@ -1,7 +1,6 @@
 import QRCode from 'qrcode';
 import { html, raw, type SafeHtml } from '../../html/html.ts';
 import { layout } from '../../html/layout.ts';
-import { formatLocal } from '../../lib/time.ts';
 import type { DoorLiveState } from '../pages/door-live-state.ts';
 
 /** The guest page's script: Open in place, live door state. Without it the forms post and redirect. */
@@ -47,6 +46,14 @@ export function friendlyTime(epochMs: number, timeZone: string): string {
   }).format(new Date(epochMs));
 }
 
+/** `Sat, 7 Mar 2026, 16:00 – 20:00`, or both dates when the window spans days. */
+export function friendlyRange(startsAt: number, endsAt: number, timeZone: string): string {
+  const start = friendlyTime(startsAt, timeZone);
+  const end = friendlyTime(endsAt, timeZone);
+  const day = (text: string) => text.slice(0, text.lastIndexOf(','));
+  return day(start) === day(end) ? `${start} – ${end.slice(end.lastIndexOf(',') + 2)}` : `${start} – ${end}`;
+}
+
 /** The zone's short name at that instant (`EST`, `GMT+1`). */
 function zoneName(epochMs: number, timeZone: string): string {
   const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
@@ -79,7 +86,7 @@ function statusBanner(view: GuestLinkView, now: number): SafeHtml {
           : ''
       }</p>`;
     case 'expired':
-      return html`<p class="error" role="alert"><strong>This pass has expired.</strong> It ended ${friendlyTime(view.endsAt, tz)} and opens nothing now. Ask ${view.hostName} for a new one.</p>`;
+      return html`<p class="error" role="alert"><strong>This pass has expired.</strong> It ended ${friendlyTime(view.endsAt, tz)}; it opens nothing now. Ask ${view.hostName} for a new one.</p>`;
     case 'revoked':
       return html`<p class="error" role="alert"><strong>This pass was cancelled</strong> by ${view.hostName}. It opens nothing now.</p>`;
   }
@@ -106,18 +113,13 @@ function doorCard(
 ): SafeHtml {
   const headingId = `door-${door.id}-name`;
   const live = door.live;
-  const canOpen = view.status === 'active';
   return html`<li class="card door" id="door-${door.id}" aria-labelledby="${headingId}" data-door-id="${door.id}">
 <div class="door-head"><h2 id="${headingId}">${door.name}</h2></div>
 <div class="door-live" aria-live="polite">
 <p class="door-state"><span class="state ${stateClass(live)}">${live.label}</span> <span class="badge warn"${live.isOnline ? html` hidden` : ''}>Controller offline</span></p>
 ${notice ? html`<p class="${notice.isError ? 'error' : 'notice'}">${notice.message}</p>` : ''}
 </div>
-${
-  canOpen
-    ? html`<div class="door-actions"><form method="post" action="${view.path}/open"><input type="hidden" name="csrf" value="${csrfToken}"><input type="hidden" name="door_id" value="${door.id}"><button type="submit" class="open-door"${live.isMoving ? html` disabled` : ''}>Open ${door.name}</button></form></div>`
-    : ''
-}
+<div class="door-actions"><form method="post" action="${view.path}/open"><input type="hidden" name="csrf" value="${csrfToken}"><input type="hidden" name="door_id" value="${door.id}"><button type="submit" class="open-door"${live.isMoving ? html` disabled` : ''}>Open ${door.name}</button></form></div>
 </li>`;
 }
 
@@ -136,29 +138,33 @@ export async function guestLinkPage(input: {
   const { view, now } = input;
   const tz = view.timeZone;
   const ended = view.status === 'expired' || view.status === 'revoked';
-  const body = html`<h1>Hello ${view.guestName}</h1>
-<p class="lead"><strong>${view.hostName}</strong> invited you${view.placeName ? html` to <strong>${view.placeName}</strong>` : ''}.</p>
-${statusBanner(view, now)}
-<section class="card pass" aria-labelledby="pass-heading">
+  // Outside the window a guest learns nothing about the doors (not even whether one is open): their
+  // names are in the pass's facts, and there is no card, state or button.
+  const doors =
+    view.doors.length === 0 || view.status !== 'active'
+      ? html``
+      : html`<h2 class="doors-heading">Open a door</h2>
+<ul class="doors guest-doors" data-state-url="${view.path}/state">${view.doors.map((d) =>
+          doorCard(view, d, input.csrfToken, input.notice?.doorId === d.id ? input.notice : undefined),
+        )}</ul>`;
+  const pass = html`<section class="card pass" aria-labelledby="pass-heading">
 <h2 id="pass-heading">Your guest pass</h2>
 <dl class="facts">
-<dt>When</dt><dd>${friendlyTime(view.startsAt, tz)} – ${friendlyTime(view.endsAt, tz)} <span class="muted">(${zoneName(view.startsAt, tz)})</span></dd>
+<dt>When</dt><dd>${friendlyRange(view.startsAt, view.endsAt, tz)} <span class="muted">(${zoneName(view.startsAt, tz)})</span></dd>
 ${view.address ? html`<dt>Where</dt><dd>${view.address}</dd>` : ''}
+${view.doors.length > 0 ? html`<dt>Doors</dt><dd>${view.doors.map((d) => d.name).join(', ')}</dd>` : ''}
 ${view.plate ? html`<dt>Vehicle</dt><dd>${view.plate}</dd>` : ''}
 <dt>Pass code</dt><dd><strong class="code">${view.code}</strong></dd>
 </dl>
 ${ended ? '' : html`<div class="qr-box">${await qrSvg(view.code)}<p class="muted">Show this code if someone at the entrance asks for your pass.</p></div>`}
 ${ended ? '' : html`<p><a class="button secondary" href="${view.path}/pass.ics" download="parqex-guest-pass.ics">Add to calendar</a></p>`}
-</section>
-${
-  view.doors.length === 0
-    ? ''
-    : html`<h2 class="doors-heading">${view.status === 'active' ? 'Open a door' : 'Doors'}</h2>
-<ul class="doors guest-doors" data-state-url="${view.path}/state">${view.doors.map((d) =>
-        doorCard(view, d, input.csrfToken, input.notice?.doorId === d.id ? input.notice : undefined),
-      )}</ul>`
-}
-<p class="muted small">Keep this link to yourself: anyone who has it can open these doors while the pass lasts. Times are shown in ${tz}. ${formatLocal(now, tz).slice(0, 16)} now.</p>`;
+</section>`;
+  // Inside the window the doors come first: opening one is what the guest came for.
+  const body = html`<h1>Hello ${view.guestName}</h1>
+<p class="lead"><strong>${view.hostName}</strong> invited you${view.placeName ? html` to <strong>${view.placeName}</strong>` : ''}.</p>
+${statusBanner(view, now)}
+${view.status === 'active' ? html`${doors}${pass}` : html`${pass}${doors}`}
+${ended ? '' : html`<p class="muted small">Keep this link to yourself: anyone who has it can open these doors while the pass lasts. Times are in ${tz}.</p>`}`;
   return layout('Your guest pass', body, { scripts: view.status === 'active' ? [GUEST_SCRIPT] : [] });
 }
 

@@ -78,6 +78,7 @@ export async function guestLinkView(
     }
   }
   if (address === null) {
+    // The host's address, else the account's (its Admin's).
     const admin = await db
       .selectFrom('users')
       .select([
@@ -89,7 +90,8 @@ export async function guestLinkView(
         'address_country',
       ])
       .where('account_id', '=', pass.accountId)
-      .where('role', '=', 'admin')
+      .where((eb) => eb.or([eb('id', '=', pass.host.userId), eb('role', '=', 'admin')]))
+      .orderBy((eb) => eb.case().when('id', '=', pass.host.userId).then(0).else(1).end())
       .executeTakeFirst();
     if (admin)
       address = oneLine([

@@ -6,13 +6,11 @@ import { GuestLinkNotUsable } from '../../guests/errors.ts';
 import { findPassByLink, openWithLink } from '../../guests/guest-links.ts';
 import type { GuestPass } from '../../guests/pass-records.ts';
 import { setPageHeaders } from '../../html/security-headers.ts';
-import { uuid } from '../../lib/crypto.ts';
-import { takeFlash, writeFlash } from '../flash.ts';
+import { sha256, uuid } from '../../lib/crypto.ts';
 import { formOf } from '../form.ts';
 import { doorOutcomeMessage } from '../pages/door-outcome-message.ts';
 import { errorPage } from '../pages/error-page.ts';
 import type { WebDeps } from '../web-deps.ts';
-import { isCsrfValid, type WebSessions } from '../web-session.ts';
 import { type GuestDoorNotice, guestLinkPage, unknownLinkPage } from './guest-link-page.ts';
 import { guestLinkView } from './guest-link-view.ts';
 import { passIcs } from './pass-ics.ts';
@@ -42,6 +40,57 @@ function isGuestFlash(value: unknown): value is GuestFlash {
  */
 function guestHeaders(reply: FastifyReply, options: { scripts?: boolean } = {}): FastifyReply {
   return setPageHeaders(reply, options).header('x-robots-tag', 'noindex, nofollow, noarchive');
+}
+
+/**
+ * The Open form's CSRF token: the server's signature (the cookie-signing key) over the link's hash.
+ * A guest has no account and no session; the token does not expire with one (a pass lasts hours),
+ * it holds on every process, and only someone who could read the page (who holds the link) has it.
+ */
+function csrfPrefix(token: string): string {
+  return `guest-open.${sha256(token)}`;
+}
+function csrfTokenOf(reply: FastifyReply, token: string): string {
+  const prefix = csrfPrefix(token);
+  return reply.signCookie(prefix).slice(prefix.length + 1);
+}
+/** The form's token is this link's, and the browser says the post came from our own page. */
+function isGuestCsrfValid(request: FastifyRequest, token: string, given: string | null): boolean {
+  if (!given || !/^[A-Za-z0-9+/=_-]{1,200}$/.test(given)) return false;
+  const prefix = csrfPrefix(token);
+  const unsigned = request.unsignCookie(`${prefix}.${given}`);
+  if (!unsigned.valid || unsigned.value !== prefix) return false;
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return false;
+  const origin = request.headers.origin;
+  return origin === undefined || origin === 'null' || origin === `${request.protocol}://${request.host}`;
+}
+
+const FLASH_COOKIE = 'parqex_guest_flash';
+
+/** A one-shot outcome for the page after a script-less Open: a signed cookie scoped to the link. */
+function writeGuestFlash(ctx: WebDeps, reply: FastifyReply, path: string, flash: GuestFlash): void {
+  reply.setCookie(FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), {
+    path,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.env === 'production',
+    signed: true,
+    maxAge: 60,
+  });
+}
+function takeGuestFlash(request: FastifyRequest, reply: FastifyReply, path: string): GuestFlash | undefined {
+  const raw = request.cookies[FLASH_COOKIE];
+  if (raw === undefined) return undefined;
+  reply.clearCookie(FLASH_COOKIE, { path });
+  const unsigned = request.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8'));
+    return isGuestFlash(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
@@ -85,11 +134,11 @@ async function withinLinkLimit(
 
 /**
  * The guest link (`/g/<token>`, products.md §2): a page for a guest without an account, its live
- * door state, its calendar file, and its Open form (CSRF-protected through an anonymous session,
+ * door state, its calendar file, and its Open form (CSRF-protected by a signed per-link token,
  * rate-limited per link). Every answer is `no-referrer`, `noindex` and uncached; the token never
  * reaches a log (see `redactUrl`).
  */
-export function registerGuestLinkRoutes(app: FastifyInstance, ctx: WebDeps, sessions: WebSessions): void {
+export function registerGuestLinkRoutes(app: FastifyInstance, ctx: WebDeps): void {
   const passOf = async (request: FastifyRequest): Promise<{ pass: GuestPass; token: string } | undefined> => {
     const token = (request.params as { token: string }).token;
     if (!TOKEN.test(token)) return undefined;
@@ -102,8 +151,7 @@ export function registerGuestLinkRoutes(app: FastifyInstance, ctx: WebDeps, sess
     const found = await passOf(request);
     if (!found) return notFound(reply);
     const path = `/g/${found.token}`;
-    const web = await sessions.ensure(request, reply);
-    const flash = takeFlash(ctx, request, reply, web, path, isGuestFlash);
+    const flash = takeGuestFlash(request, reply, path);
     const now = ctx.clock.now();
     const view = await guestLinkView(ctx.db, found.pass, path, now);
     const notice: GuestDoorNotice | undefined = flash && {
@@ -112,7 +160,7 @@ export function registerGuestLinkRoutes(app: FastifyInstance, ctx: WebDeps, sess
       isError: flash.isError,
     };
     return guestHeaders(reply, { scripts: view.status === 'active' }).send(
-      await guestLinkPage({ view, csrfToken: web.session.csrfToken, now, notice }),
+      await guestLinkPage({ view, csrfToken: csrfTokenOf(reply, found.token), now, notice }),
     );
   });
 
@@ -140,26 +188,26 @@ export function registerGuestLinkRoutes(app: FastifyInstance, ctx: WebDeps, sess
     return sendJson(reply, 200, {
       now,
       status: view.status,
-      doors: view.doors.map((d) => ({ ...d.live, name: d.name })),
+      // Live state only inside the window, as on the page.
+      doors: view.status === 'active' ? view.doors.map((d) => ({ ...d.live, name: d.name })) : [],
     });
   });
 
   app.post('/g/:token/open', async (request, reply) => {
     const form = formOf(request);
-    const web = await sessions.load(request);
-    if (!isCsrfValid(request, web?.session, form.get('csrf'))) {
+    const found = await passOf(request);
+    if (!found) return wantsJson(request) ? sendJson(reply, 404, { error: 'not_found' }) : notFound(reply);
+    if (!isGuestCsrfValid(request, found.token, form.get('csrf'))) {
       return guestHeaders(reply)
         .code(403)
         .send(errorPage('Request refused', 'This page has expired. Please open your guest link again.'));
     }
-    const found = await passOf(request);
-    if (!found) return wantsJson(request) ? sendJson(reply, 404, { error: 'not_found' }) : notFound(reply);
     const path = `/g/${found.token}`;
     const doorId = normalizeHexId(form.get('door_id'));
     const now = ctx.clock.now();
     const answer = (status: number, notice: GuestFlash, extra: Record<string, unknown> = {}) => {
       if (wantsJson(request)) return sendJson(reply, status, { ...notice, ...extra });
-      writeFlash(ctx, reply, web!, path, notice);
+      writeGuestFlash(ctx, reply, path, notice);
       return reply.redirect(`${path}#door-${notice.door}`, 303);
     };
     if (!doorId || !found.pass.doorIds.includes(doorId))
