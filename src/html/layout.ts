@@ -1,11 +1,10 @@
 import { html, type SafeHtml } from './html.ts';
 
 /** The pages of a signed-in person's account, in the order of the navigation. */
-export type NavItem = 'doors' | 'guests' | 'history' | 'settings' | 'applications' | 'admin';
+export type NavItem = 'doors' | 'history' | 'settings' | 'applications' | 'admin';
 
 const NAV: readonly { item: NavItem; href: string; label: string; adminOnly?: boolean }[] = [
   { item: 'doors', href: '/doors', label: 'Doors' },
-  { item: 'guests', href: '/guests', label: 'Guests' },
   { item: 'history', href: '/history', label: 'History' },
   { item: 'settings', href: '/settings', label: 'Settings' },
   { item: 'applications', href: '/account', label: 'Applications' },

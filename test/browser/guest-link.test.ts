@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { ManualClock } from '../../src/lib/clock.ts';
-import { assertFitsPhoneWidth, MIN_TOUCH_PX, PHONE, SystemChromium } from '../helpers/chromium.ts';
+import { assertFitsPhoneWidth, MIN_TOUCH_PX, PHONE, press, SystemChromium } from '../helpers/chromium.ts';
 import { startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
 import { TEST_DIALECT } from '../helpers/test-database.ts';
 
@@ -222,5 +222,58 @@ describe('a guest link on a phone: scheduled → active (Open works) → revoked
     const unknown = await page.goto(`${host.baseUrl}/g/${'A'.repeat(43)}`);
     assert.equal(unknown?.status(), 404);
     assert.match((await page.locator('main').textContent()) ?? '', /This link does not work/);
+  });
+});
+
+describe('the hosts’ page on a phone', () => {
+  const chromium = new SystemChromium();
+  let host: TestApp;
+  before(async () => {
+    // The real clock: a browser drops cookies that expired by its own clock.
+    host = await startTestApp({ env: { PARQEX_SIMULATOR_TRAVEL_MS: '0', PARQEX_TOGGLE_COOLDOWN_S: '0' } });
+  });
+  after(async () => {
+    await chromium.close();
+    await host?.close();
+  });
+
+  async function shoot(page: Page, name: string, t: { diagnostic: (s: string) => void }) {
+    const path = join(SHOTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    t.diagnostic(`screenshot: ${path}`);
+  }
+
+  test('the host on a phone: from the doors page to a pass, its link to copy, and the list with Revoke', async (t) => {
+    const page = await chromium.openPage(t, PHONE);
+    if (!page) return;
+    await page.goto(`${host.baseUrl}/doors`);
+    await page.getByLabel('Email').fill(TEST_OWNER.email);
+    await page.getByLabel('Password').fill(TEST_OWNER.password);
+    await press(page, page.getByRole('button', { name: 'Sign in' }), '/login', 'tap');
+    await page.getByRole('link', { name: 'Guest passes' }).tap();
+    await page.getByRole('heading', { name: 'Invite a guest' }).waitFor();
+    await assertFitsPhoneWidth(page, 'the hosts’ page');
+    await page.getByLabel('Guest’s first name').fill('Ines');
+    await page.getByLabel('Guest’s last name').fill('Moreau');
+    await page.getByLabel(/Vehicle plate/).fill('GX-512-PL');
+    await page.getByRole('checkbox', { name: 'Garage' }).check();
+    await shoot(page, '5-host-form', t);
+    await press(page, page.getByRole('button', { name: 'Create the pass' }), '/guests/create', 'tap');
+    await page.getByRole('heading', { name: 'Guest pass created' }).waitFor();
+    const link = await page.getByLabel('The guest’s link').inputValue();
+    assert.match(link, /\/g\/[A-Za-z0-9_-]{43}$/);
+    host.remember(link.split('/g/')[1]);
+    const row = page.locator('li.pass-row').filter({ hasText: 'Ines Moreau' });
+    await row.getByRole('button', { name: 'Revoke the pass of Ines Moreau' }).waitFor();
+    await assertFitsPhoneWidth(page, 'the hosts’ page with a pass');
+    await shoot(page, '6-host-created', t);
+    await press(
+      page,
+      row.getByRole('button', { name: 'Revoke the pass of Ines Moreau' }),
+      '/guests/revoke',
+      'tap',
+    );
+    await page.getByText('Revoked: Ines Moreau’s link opens nothing now.').waitFor();
+    await shoot(page, '7-host-revoked', t);
   });
 });

@@ -102,7 +102,7 @@ export function guestPassesPage(input: {
   const d = input.draft;
   const defaultStart = localInput(input.now, tz);
   const defaultEnd = localInput(input.now + 4 * 3600_000, tz);
-  const body = html`<h1>Guests</h1>
+  const body = html`<div class="page-head"><h1>Guest passes</h1><a class="button secondary small-button" href="/doors">Your doors</a></div>
 ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
 ${
   input.created
@@ -159,5 +159,5 @@ ${
 ${input.nextCursor ? html`<p><a href="/guests?cursor=${input.nextCursor}#passes">Older passes</a></p>` : ''}`
 }
 </section>`;
-  return layout('Guests', body, { nav: { role: input.user.role, current: 'guests' }, wide: true });
+  return layout('Guest passes', body, { nav: { role: input.user.role, current: 'doors' }, wide: true });
 }
