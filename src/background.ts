@@ -1,10 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './app-context.ts';
+import { endDuePasses } from './guests/passes.ts';
 import { pruneExpired } from './storage/prune.ts';
 
 /**
  * The server's periodic work: simulated door sensors reporting arrivals (every 250 ms), simulated
- * controllers' heartbeat (every 15 s), pruning of expired rows (every minute). Each step is safe to
+ * controllers' heartbeat (every 15 s), pruning of expired rows (every minute), the
+ * `…_removed` webhooks of guest passes whose window closed (every 15 s). Each step is safe to
  * run from several processes at once. Returns a stop function.
  */
 export function startBackgroundWork(ctx: AppContext, log: FastifyBaseLogger): () => void {
@@ -27,6 +29,10 @@ export function startBackgroundWork(ctx: AppContext, log: FastifyBaseLogger): ()
     ),
     setInterval(
       guard('heartbeat', () => ctx.simulator.heartbeat(ctx.clock.now())),
+      15_000,
+    ),
+    setInterval(
+      guard('guest pass ends', () => endDuePasses(ctx.db, ctx.clock.now())),
       15_000,
     ),
     setInterval(

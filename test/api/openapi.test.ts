@@ -3,10 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { findUserById } from '../../src/accounts/users.ts';
 import { addVehicle, removeVehicle } from '../../src/accounts/vehicles.ts';
 import { webhookNameOf } from '../../src/api/openapi/webhook-docs.ts';
 import { API_ROUTES } from '../../src/api/v1/api-v1.ts';
 import { TOGGLE_MESSAGES } from '../../src/api/v1/toggle.routes.ts';
+import { createPass, revokePass } from '../../src/guests/passes.ts';
 import { SCOPE_DESCRIPTIONS } from '../../src/oauth/scopes.ts';
 import { enqueuePing } from '../../src/webhooks/delivery-admin.ts';
 import { JOHN, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
@@ -488,7 +490,11 @@ describe('the API reference: /openapi.json and /docs', () => {
         redirectUris: ['http://127.0.0.1/cb'],
       });
       const { endpoint } = await fresh.ctx.webhooks.create(
-        { clientId: client.id, url: 'http://127.0.0.1:9/hook', families: ['door', 'management', 'access'] },
+        {
+          clientId: client.id,
+          url: 'http://127.0.0.1:9/hook',
+          families: ['door', 'management', 'access', 'guests'],
+        },
         Date.now(),
       );
       const owner = (await fresh.tokensFor({ client, user: TEST_OWNER })).access_token;
@@ -516,6 +522,24 @@ describe('the API reference: /openapi.json and /docs', () => {
         now,
       );
       assert.ok(await removeVehicle(fresh.ctx.db, ownerId, vehicle, now));
+      // A guest pass with a plate: its events, and the access-list events of a guest (no account).
+      const admin = {
+        userId: ownerId,
+        accountId: (await findUserById(fresh.ctx.db, ownerId))!.accountId,
+        role: 'admin' as const,
+      };
+      const { pass } = await createPass(
+        fresh.ctx,
+        admin,
+        {
+          guest: { firstName: 'Grace', lastName: 'Hopper' },
+          plate: 'GH 1906',
+          ends: new Date(now + 3_600_000).toISOString(),
+          doorIds: [lobby.id],
+        },
+        now,
+      );
+      await revokePass(fresh.ctx, admin, pass.id, now);
       await enqueuePing(fresh.ctx.db, endpoint.id, now);
 
       const webhooks = (await fresh.api('/openapi.json')).body.webhooks;
