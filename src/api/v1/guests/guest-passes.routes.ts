@@ -54,32 +54,73 @@ const INSUFFICIENT_SCOPE: ResponseDoc = json(
       summary: 'No GUESTS scope',
       value: apiError('insufficient_scope', 'this action needs the GUESTS scope'),
     },
-    forbidden: {
+    guestsNotPermitted: {
       summary: 'No guests permission',
-      value: apiError('forbidden', "Your account's Admin has not let you invite guests."),
+      value: apiError(
+        'guests_not_permitted',
+        "creating guest passes needs the account Admin's `guests` permission",
+      ),
     },
   },
 );
 
 const PASS_NOT_FOUND = refused(
-  'No such pass among those this person may see (another account’s, or another host’s for a User).',
+  'No such pass among those this person may see (another account’s, or another host’s for a User). Nothing was written.',
   'Unknown pass',
   'guest_pass_not_found',
-  'No guest pass with this id.',
+  'guest pass 3f2e1d0c9b8a47f6a5e4d3c2b1a09f8e not found',
 );
 
-const POLICY_LIMIT = refused(
-  'Refused by the account’s guest policy: the message names the rule and the numbers; nothing was written.',
-  'Over the policy',
-  'policy_limit',
-  'max_pass_hours: this pass would last 96 hours; the account allows at most 72.',
+/** Refused input, in the service's words; nothing was written. */
+const INVALID_PASS: ResponseDoc = json(
+  'Malformed request or input that makes no pass (the message names the field). Nothing was written.',
+  ApiErrors,
+  {
+    invalidRequest: {
+      summary: 'Malformed request',
+      value: apiError('invalid_request', 'the body is not valid JSON: Unexpected end of JSON input'),
+    },
+    invalidGuestPass: {
+      summary: 'No door',
+      value: apiError('invalid_guest_pass', 'door_ids: give at least one door'),
+    },
+    invalidTime: {
+      summary: 'Not a time',
+      value: apiError(
+        'invalid_time',
+        'ends must be RFC 3339 with an offset (2026-03-08T09:30:00-05:00) or a local YYYY-MM-DDTHH:MM[:SS], got "tomorrow"',
+      ),
+    },
+    invalidWindow: {
+      summary: 'End before start',
+      value: apiError('invalid_window', 'ends must be after starts'),
+    },
+    nonexistentLocalTime: {
+      summary: 'In a DST gap',
+      value: apiError(
+        'nonexistent_local_time',
+        'starts 2026-03-08T02:30 does not exist in America/New_York (the clocks skip it); give a time with an offset or another time',
+      ),
+    },
+  },
 );
 
-const INVALID_PASS = refused(
-  'The input makes no pass: a door the host cannot operate, an end before the start, a window outside the transferred booking. Nothing was written.',
-  'End before start',
-  'invalid_window',
-  'ends must be after starts.',
+const POLICY_OR_PAST: ResponseDoc = json(
+  'Refused by the account’s guest policy (the message names the rule and the numbers), or a start more than 5 minutes ago. Nothing was written.',
+  ApiErrors,
+  {
+    policyLimit: {
+      summary: 'Over the policy',
+      value: apiError(
+        'policy_limit',
+        'max_pass_hours: this pass would last 96 hours; the account allows at most 72',
+      ),
+    },
+    windowInPast: {
+      summary: 'Starts in the past',
+      value: apiError('window_in_past', 'the window starts more than 5 minutes ago'),
+    },
+  },
 );
 
 const PASSES = {
@@ -123,20 +164,21 @@ export const createPassRoute = defineRoute({
     }),
     ...apiFailures(),
     ...bodyFailures(),
+    400: INVALID_PASS,
     403: INSUFFICIENT_SCOPE,
-    422: json('Refused input or policy; nothing was written.', ApiErrors, {
-      invalid_window: {
-        summary: 'End before start',
-        value: apiError('invalid_window', 'ends must be after starts.'),
-      },
-      policy_limit: {
-        summary: 'Over the policy',
-        value: apiError(
-          'policy_limit',
-          'max_pass_hours: this pass would last 96 hours; the account allows at most 72.',
-        ),
-      },
-    }),
+    404: refused(
+      'A door the host cannot operate now (another account’s, or not shared with them). Nothing was written.',
+      'Unknown door',
+      'door_not_found',
+      'door e1f2a3b4c5d64e7f8a9b0c1d2e3f4a5b not found',
+    ),
+    422: POLICY_OR_PAST,
+    501: refused(
+      'Transferring a booking (`booking_id`) is not available yet.',
+      'Booking transfer',
+      'booking_transfer_unavailable',
+      'transferring a booking to a guest is not available yet; give door_ids instead',
+    ),
   },
   handler: async ({ ctx, auth, request, reply }) => {
     const body = request.body as {
@@ -237,13 +279,14 @@ export const updatePassRoute = defineRoute({
     ...bodyFailures(),
     403: INSUFFICIENT_SCOPE,
     404: PASS_NOT_FOUND,
+    400: INVALID_PASS,
     409: refused(
-      'The pass was revoked or has expired.',
+      'The pass was revoked or has expired: its window can no longer change.',
       'Revoked',
       'guest_pass_ended',
-      'This guest pass has ended.',
+      'guest pass 3f2e1d0c9b8a47f6a5e4d3c2b1a09f8e is revoked',
     ),
-    422: POLICY_LIMIT,
+    422: POLICY_OR_PAST,
   },
   handler: async ({ ctx, auth, request, reply }) => {
     const body = request.body as { starts?: string; ends?: string };
@@ -273,6 +316,12 @@ export const revokePassRoute = defineRoute({
     ...apiFailures(),
     403: INSUFFICIENT_SCOPE,
     404: PASS_NOT_FOUND,
+    409: refused(
+      'The pass has already expired: there is nothing to revoke.',
+      'Expired',
+      'guest_pass_ended',
+      'guest pass 3f2e1d0c9b8a47f6a5e4d3c2b1a09f8e is expired',
+    ),
   },
   handler: async ({ ctx, auth, request, reply }) => {
     const now = ctx.clock.now();
@@ -281,8 +330,6 @@ export const revokePassRoute = defineRoute({
     return send(reply, 200, toWirePass(pass), now);
   },
 });
-
-export { INVALID_PASS };
 
 export const guestPassRoutes = [
   createPassRoute,

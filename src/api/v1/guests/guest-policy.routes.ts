@@ -24,7 +24,7 @@ const FORBIDDEN = json('No `GUESTS` scope, or (to change it) not the account’s
   },
   notAdmin: {
     summary: 'Not the Admin',
-    value: apiError('forbidden', "Only the account's Admin can change its guest policy."),
+    value: apiError('forbidden', "only the account's Admin can set the guest policy"),
   },
 });
 
@@ -75,6 +75,15 @@ export const putGuestPolicyRoute = defineRoute({
     }),
     ...apiFailures(),
     ...bodyFailures(),
+    400: json('Malformed, or a limit out of range.', ApiErrors, {
+      invalidGuestPolicy: {
+        summary: 'Out of range',
+        value: apiError(
+          'invalid_guest_policy',
+          'max_days_per_plate_30d must be null (no limit) or a whole number from 1 to 30',
+        ),
+      },
+    }),
     403: FORBIDDEN,
   },
   handler: async ({ ctx, auth, request, reply }) => {
