@@ -261,6 +261,7 @@ describe('the hosts’ page on a phone', () => {
     await press(page, page.getByRole('button', { name: 'Create the pass' }), '/guests/create', 'tap');
     await page.getByRole('heading', { name: 'Guest pass created' }).waitFor();
     const link = await page.getByLabel('The guest’s link').inputValue();
+    await page.getByRole('button', { name: 'Copy the link' }).waitFor();
     assert.match(link, /\/g\/[A-Za-z0-9_-]{43}$/);
     host.remember(link.split('/g/')[1]);
     const row = page.locator('li.pass-row').filter({ hasText: 'Ines Moreau' });

@@ -1,17 +1,35 @@
-// The guest link page, live: Open posts the same form in place (asking for JSON) and the cards
-// follow each door as it moves, polling the page's state. Without this script the forms post and
-// redirect as usual. Plain browser JavaScript, no dependencies; loaded by the CSP's script-src 'self'.
+// GuestParq & GuestAccess in the browser, no dependencies; loaded by the CSP's script-src 'self'.
+// - The hosts' page: "Copy the link" copies the new pass's link.
+// - The guest link page: Open posts the same form in place (asking for JSON), the door cards follow
+//   each door as it moves, and the page reloads itself when the pass starts, ends or is revoked.
+// Without this script the forms post and redirect as usual.
 (() => {
-  const list = document.querySelector('ul.guest-doors[data-state-url]');
-  if (!list || !window.fetch) return;
-  const stateUrl = list.getAttribute('data-state-url');
+  for (const button of document.querySelectorAll('button[data-copy]')) {
+    const field = document.getElementById(button.getAttribute('data-copy'));
+    if (!field || !navigator.clipboard) continue;
+    button.hidden = false;
+    button.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(field.value);
+        button.textContent = 'Copied';
+      } catch {
+        field.select();
+      }
+    });
+  }
+
+  const root = document.querySelector('.guest-page[data-state-url]');
+  if (!root || !window.fetch) return;
+  const stateUrl = root.getAttribute('data-state-url');
+  const status = root.getAttribute('data-status');
+  const list = root.querySelector('ul.guest-doors');
   const FAST_MS = 1000;
-  const SLOW_MS = 10000;
+  const SLOW_MS = status === 'active' ? 10000 : 30000;
   let timer = 0;
   let stopped = false;
 
   function cardOf(doorId) {
-    return list.querySelector(`li[data-door-id="${doorId}"]`);
+    return list?.querySelector(`li[data-door-id="${doorId}"]`);
   }
 
   function showDoor(door) {
@@ -38,7 +56,8 @@
   /** The pass ended while the page was open: no button is offered any more. */
   function endPass() {
     stopped = true;
-    for (const actions of list.querySelectorAll('.door-actions')) actions.remove();
+    clearTimeout(timer);
+    for (const actions of root.querySelectorAll('.door-actions')) actions.remove();
   }
 
   function schedule(ms) {
@@ -60,7 +79,8 @@
       schedule(SLOW_MS);
       return;
     }
-    if (answer.status !== 'active') {
+    if (answer.status !== status) {
+      // Started, ended or revoked: the page as it is now.
       endPass();
       window.location.reload();
       return;
@@ -84,25 +104,25 @@
     const button = form.querySelector('button');
     button.disabled = true;
     let answer;
-    let status = 0;
+    let code = 0;
     try {
       const response = await fetch(form.action, {
         method: 'POST',
         headers: { accept: 'application/json' },
         body: new URLSearchParams(new FormData(form)),
       });
-      status = response.status;
+      code = response.status;
       answer = await response.json().catch(() => undefined);
     } catch {
       answer = undefined;
     }
     if (!answer?.message) {
-      showNotice(card, failureOf(status), true);
+      showNotice(card, failureOf(code), true);
       button.disabled = false;
       return;
     }
     showNotice(card, answer.message, answer.isError);
-    if (status === 410) {
+    if (code === 410) {
       endPass();
       return;
     }
@@ -111,7 +131,7 @@
     schedule(answer.door_state?.isMoving ? FAST_MS : SLOW_MS);
   }
 
-  list.addEventListener('submit', (event) => {
+  list?.addEventListener('submit', (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.action.endsWith('/open')) return;
     event.preventDefault();
@@ -123,5 +143,5 @@
     else schedule(0);
   });
 
-  schedule(list.querySelector('button[disabled]') ? FAST_MS : SLOW_MS);
+  schedule(list?.querySelector('button[disabled]') ? FAST_MS : SLOW_MS);
 })();

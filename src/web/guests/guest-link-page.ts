@@ -144,7 +144,7 @@ export async function guestLinkPage(input: {
     view.doors.length === 0 || view.status !== 'active'
       ? html``
       : html`<h2 class="doors-heading">Open a door</h2>
-<ul class="doors guest-doors" data-state-url="${view.path}/state">${view.doors.map((d) =>
+<ul class="doors guest-doors">${view.doors.map((d) =>
           doorCard(view, d, input.csrfToken, input.notice?.doorId === d.id ? input.notice : undefined),
         )}</ul>`;
   const pass = html`<section class="card pass" aria-labelledby="pass-heading">
@@ -160,12 +160,15 @@ ${ended ? '' : html`<div class="qr-box">${await qrSvg(view.code)}<p class="muted
 ${ended ? '' : html`<p><a class="button secondary" href="${view.path}/pass.ics" download="parqex-guest-pass.ics">Add to calendar</a></p>`}
 </section>`;
   // Inside the window the doors come first: opening one is what the guest came for.
-  const body = html`<h1>Hello ${view.guestName}</h1>
+  const body = html`<div class="guest-page" data-state-url="${view.path}/state" data-status="${view.status}">
+<h1>Hello ${view.guestName}</h1>
 <p class="lead"><strong>${view.hostName}</strong> invited you${view.placeName ? html` to <strong>${view.placeName}</strong>` : ''}.</p>
 ${statusBanner(view, now)}
 ${view.status === 'active' ? html`${doors}${pass}` : html`${pass}${doors}`}
-${ended ? '' : html`<p class="muted small">Keep this link to yourself: anyone who has it can open these doors while the pass lasts. Times are in ${tz}.</p>`}`;
-  return layout('Your guest pass', body, { scripts: view.status === 'active' ? [GUEST_SCRIPT] : [] });
+${ended ? '' : html`<p class="muted small">Keep this link to yourself: anyone who has it can open these doors while the pass lasts. Times are in ${tz}.</p>`}
+</div>`;
+  // Ended passes stay as they are; a scheduled one follows its start, an active one its doors.
+  return layout('Your guest pass', body, { scripts: ended ? [] : [GUEST_SCRIPT] });
 }
 
 /** The page for a link that is not (or no longer) a pass: nothing about any pass is revealed. */

@@ -159,7 +159,7 @@ export function registerGuestLinkRoutes(app: FastifyInstance, ctx: WebDeps): voi
       message: flash.message,
       isError: flash.isError,
     };
-    return guestHeaders(reply, { scripts: view.status === 'active' }).send(
+    return guestHeaders(reply, { scripts: view.status === 'active' || view.status === 'scheduled' }).send(
       await guestLinkPage({ view, csrfToken: csrfTokenOf(reply, found.token), now, notice }),
     );
   });

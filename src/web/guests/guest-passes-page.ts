@@ -3,6 +3,7 @@ import type { GuestPass } from '../../guests/pass-records.ts';
 import { html, type SafeHtml } from '../../html/html.ts';
 import { layout } from '../../html/layout.ts';
 import { formatLocal } from '../../lib/time.ts';
+import { GUEST_SCRIPT } from './guest-link-page.ts';
 
 /** What was typed in the create form, kept when it was refused. */
 export interface PassDraft {
@@ -117,6 +118,7 @@ ${
 }
 <label for="guest-link">The guest’s link</label>
 <input id="guest-link" type="text" readonly value="${input.created.link}">
+<div class="actions"><button type="button" class="secondary" data-copy="guest-link" hidden>Copy the link</button></div>
 <p class="muted">Shown only now: ParqEx keeps no copy. Anyone with this link can open the pass’s doors inside its window.</p>
 </section>`
     : ''
@@ -159,5 +161,9 @@ ${
 ${input.nextCursor ? html`<p><a href="/guests?cursor=${input.nextCursor}#passes">Older passes</a></p>` : ''}`
 }
 </section>`;
-  return layout('Guest passes', body, { nav: { role: input.user.role, current: 'doors' }, wide: true });
+  return layout('Guest passes', body, {
+    nav: { role: input.user.role, current: 'doors' },
+    wide: true,
+    scripts: input.created ? [GUEST_SCRIPT] : [],
+  });
 }

@@ -71,7 +71,7 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
         .execute())
         doorNames.set(row.id, row.name);
     }
-    return setPageHeaders(reply).send(
+    return setPageHeaders(reply, { scripts: extra.created !== undefined }).send(
       guestPassesPage({
         csrfToken: web.session.csrfToken,
         user: web.user,
