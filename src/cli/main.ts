@@ -17,6 +17,7 @@ Commands:
   devices …             register controllers and drive the simulated ones (parqex devices --help)
   webhooks …            register receivers of an application's events, see deliveries (parqex webhooks --help)
   worker                send webhooks without the HTTP server (parqex worker --help)
+  guest-passes …        list and revoke an account's guest passes (parqex guest-passes --help)
   --version, -v         print the version of ParqEx (package.json) and exit
 
 Every command reads the environment of the README (PARQEX_DATABASE_URL, …), has --help,
@@ -70,6 +71,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   devices: async () => {
     const { DEVICES_HELP, devicesCommand } = await import('./devices.ts');
     return { help: DEVICES_HELP, run: devicesCommand };
+  },
+  'guest-passes': async () => {
+    const { GUEST_PASSES_HELP, guestPassesCommand } = await import('./guest-passes.ts');
+    return { help: GUEST_PASSES_HELP, run: guestPassesCommand };
   },
 };
 
