@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listGrantsOfSource } from '../../src/access/grants.ts';
 import { setPermissions } from '../../src/accounts/permissions.ts';
+import { viewByLink } from '../../src/guests/guest-links.ts';
 import {
   createPass,
   getPass,
@@ -388,5 +389,74 @@ describe('guest passes: seeing, listing, revoking and editing', () => {
     assert.equal(passStatus(p, 1999), 'active');
     assert.equal(passStatus(p, 2000), 'expired');
     assert.equal(passStatus({ ...p, revokedAt: 1500 }, 999), 'revoked');
+  });
+});
+
+describe("a pass's zone: its first door's property, else the host's", () => {
+  let app: TestApp;
+  let w: Awaited<ReturnType<typeof guestWorld>>;
+  before(async () => {
+    app = await startTestApp();
+    w = await guestWorld(app);
+    const now = app.ctx.clock.now();
+    await app.ctx.db
+      .insertInto('properties')
+      .values({
+        id: 'p-paris',
+        account_id: w.owner.accountId,
+        name: 'Rue de Rivoli garage',
+        address: JSON.stringify({
+          line1: '1 rue de Rivoli',
+          line2: null,
+          city: 'Paris',
+          region: null,
+          postal_code: '75001',
+          country: 'FR',
+        }),
+        latitude: 48.86,
+        longitude: 2.34,
+        time_zone: 'Europe/Paris',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await app.ctx.db
+      .insertInto('property_doors')
+      .values({ property_id: 'p-paris', door_id: w.doors.garage.id })
+      .execute();
+  });
+  after(() => app.close());
+
+  test('naive times are read in the first door’s property’s zone; the guest page names the property', async () => {
+    const at = Date.UTC(2030, 5, 1);
+    const { pass, token } = await createPass(
+      app.ctx,
+      w.owner,
+      {
+        guest: GUEST,
+        starts: '2030-06-02T09:00',
+        ends: '2030-06-02T17:00',
+        doorIds: [w.doors.garage.id, w.doors.lobby.id],
+      },
+      at,
+    );
+    assert.equal(pass.timeZone, 'Europe/Paris');
+    assert.equal(pass.startsAt, Date.UTC(2030, 5, 2, 7), '09:00 CEST is 07:00Z');
+    const view = await viewByLink(app.ctx.db, token, at);
+    assert.equal(view.place?.name, 'Rue de Rivoli garage');
+    assert.equal(view.place?.address.city, 'Paris');
+    const { pass: lobbyFirst } = await createPass(
+      app.ctx,
+      w.owner,
+      {
+        guest: GUEST,
+        starts: '2030-06-02T09:00',
+        ends: '2030-06-02T17:00',
+        doorIds: [w.doors.lobby.id, w.doors.garage.id],
+      },
+      at,
+    );
+    assert.equal(lobbyFirst.timeZone, 'America/New_York', 'the Lobby is in no property: the host’s zone');
+    assert.equal(lobbyFirst.startsAt, Date.UTC(2030, 5, 2, 13));
   });
 });
