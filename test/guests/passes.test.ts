@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { listGrantsOfSource } from '../../src/access/grants.ts';
 import { setPermissions } from '../../src/accounts/permissions.ts';
 import { viewByLink } from '../../src/guests/guest-links.ts';
+import { guestPassMail } from '../../src/guests/pass-mail.ts';
 import {
   createPass,
   getPass,
@@ -459,4 +460,41 @@ describe("a pass's zone: its first door's property, else the host's", () => {
     assert.equal(lobbyFirst.timeZone, 'America/New_York', 'the Lobby is in no property: the host’s zone');
     assert.equal(lobbyFirst.startsAt, Date.UTC(2030, 5, 2, 13));
   });
+});
+
+test('the pass email: to the guest, who invites, where, the window in the pass’s zone, the code and the link', async () => {
+  const pass = {
+    id: 'x',
+    accountId: 'a',
+    host: { userId: 'h', firstName: 'ParqEx', lastName: 'Test' },
+    guest: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', phone: null },
+    plate: 'GH 1906',
+    startsAt: Date.UTC(2030, 5, 2, 13),
+    endsAt: Date.UTC(2030, 5, 2, 21),
+    timeZone: 'America/New_York',
+    doorIds: [],
+    bookingId: null,
+    code: 'ABCD2345',
+    status: 'scheduled' as const,
+    createdAt: 0,
+    updatedAt: 0,
+    revokedAt: null,
+  };
+  const mail = guestPassMail(pass, 'https://parqex.example/g/TOKEN', {
+    doorNames: ['Garage'],
+    place: 'Main St\r\nBcc: x',
+  });
+  assert.equal(mail.to, 'grace@example.com');
+  assert.equal(mail.subject, 'ParqEx Test invited you at Main St Bcc: x', 'one header line');
+  assert.match(mail.text, /from 2030-06-02 09:00:00 to 2030-06-02 17:00:00 \(America\/New_York time\)/);
+  assert.match(mail.text, /- Garage/);
+  assert.match(mail.text, /https:\/\/parqex\.example\/g\/TOKEN/);
+  assert.match(mail.text, /Pass code: ABCD2345\nVehicle: GH 1906/);
+  assert.throws(
+    () =>
+      guestPassMail({ ...pass, guest: { ...pass.guest, email: null } }, 'l', { doorNames: [], place: null }),
+    {
+      code: 'invalid_guest_pass',
+    },
+  );
 });
