@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { listGrantsOfSource } from '../../src/access/grants.ts';
+import { findPlateGrant, listGrantsOfSource } from '../../src/access/grants.ts';
 import { setPermissions } from '../../src/accounts/permissions.ts';
 import { viewByLink } from '../../src/guests/guest-links.ts';
 import { guestPassMail } from '../../src/guests/pass-mail.ts';
@@ -88,6 +88,29 @@ describe('guest passes: who may make them, and of which doors', () => {
         .filter((g) => g.holder.kind === 'guest')
         .every((g) => g.holder.kind === 'guest' && g.holder.label === 'Grace Hopper'),
     );
+  });
+
+  test('a pass with a plate lets LPR admit that plate (as cameras read it) to its doors, only inside the window', async () => {
+    const { pass } = await createPass(
+      app.ctx,
+      w.owner,
+      {
+        guest: GUEST,
+        plate: 'LPR-10',
+        starts: iso(now + HOUR),
+        ends: iso(now + 2 * HOUR),
+        doorIds: [w.doors.backGate.id],
+      },
+      now,
+    );
+    const read = (plate: string, at: number, doorId = w.doors.backGate.id) =>
+      findPlateGrant(app.ctx.db, doorId, plate, at);
+    assert.equal(await read('LPR10', now + HOUR - 1), undefined, 'before');
+    const grant = await read('lpr 1O', now + HOUR);
+    assert.equal(grant?.source, 'guest_pass');
+    assert.equal(grant?.sourceId, pass.id);
+    assert.equal(await read('LPR10', now + 2 * HOUR), undefined, 'at the end');
+    assert.equal(await read('LPR10', now + HOUR, w.doors.garage.id), undefined, 'another door');
   });
 
   test('a start up to 5 minutes ago counts as now; earlier is window_in_past; no start is now', async () => {
