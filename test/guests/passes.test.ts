@@ -207,6 +207,7 @@ describe('guest passes: who may make them, and of which doors', () => {
       [{ ...ok, plate: '- -' }, 'empty plate'],
       [{ ...ok, plate: 'X'.repeat(17) }, 'plate too long'],
       [{ ...ok, doorIds: [] }, 'no door'],
+      [{ ...ok, ends: undefined as unknown as string }, 'no end'],
     ] as const) {
       await refused(app, () => createPass(app.ctx, w.owner, input, now), 'invalid_guest_pass').catch((e) => {
         throw new Error(`${why}: ${e}`);
