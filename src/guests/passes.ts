@@ -209,6 +209,7 @@ export async function createPass(
   if (!hostUser) throw new GuestsNotPermitted();
   const place = (await placesOfDoors(db, [doorIds[0]!])).get(doorIds[0]!);
   const timeZone = place?.timeZone ?? hostUser.timeZone;
+  if (input.ends === undefined || input.ends === null) throw new GuestPassInputError('ends is required');
   let startsAt = input.starts === undefined ? now : parsePassTime(input.starts, timeZone, 'starts');
   const endsAt = parsePassTime(input.ends, timeZone, 'ends');
   if (!(endsAt > startsAt))

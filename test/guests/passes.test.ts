@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { listGrantsOfSource } from '../../src/access/grants.ts';
+import { findPlateGrant, listGrantsOfSource } from '../../src/access/grants.ts';
 import { setPermissions } from '../../src/accounts/permissions.ts';
+import { viewByLink } from '../../src/guests/guest-links.ts';
+import { guestPassMail } from '../../src/guests/pass-mail.ts';
 import {
   createPass,
   getPass,
@@ -86,6 +88,29 @@ describe('guest passes: who may make them, and of which doors', () => {
         .filter((g) => g.holder.kind === 'guest')
         .every((g) => g.holder.kind === 'guest' && g.holder.label === 'Grace Hopper'),
     );
+  });
+
+  test('a pass with a plate lets LPR admit that plate (as cameras read it) to its doors, only inside the window', async () => {
+    const { pass } = await createPass(
+      app.ctx,
+      w.owner,
+      {
+        guest: GUEST,
+        plate: 'LPR-10',
+        starts: iso(now + HOUR),
+        ends: iso(now + 2 * HOUR),
+        doorIds: [w.doors.backGate.id],
+      },
+      now,
+    );
+    const read = (plate: string, at: number, doorId = w.doors.backGate.id) =>
+      findPlateGrant(app.ctx.db, doorId, plate, at);
+    assert.equal(await read('LPR10', now + HOUR - 1), undefined, 'before');
+    const grant = await read('lpr 1O', now + HOUR);
+    assert.equal(grant?.source, 'guest_pass');
+    assert.equal(grant?.sourceId, pass.id);
+    assert.equal(await read('LPR10', now + 2 * HOUR), undefined, 'at the end');
+    assert.equal(await read('LPR10', now + HOUR, w.doors.garage.id), undefined, 'another door');
   });
 
   test('a start up to 5 minutes ago counts as now; earlier is window_in_past; no start is now', async () => {
@@ -182,6 +207,7 @@ describe('guest passes: who may make them, and of which doors', () => {
       [{ ...ok, plate: '- -' }, 'empty plate'],
       [{ ...ok, plate: 'X'.repeat(17) }, 'plate too long'],
       [{ ...ok, doorIds: [] }, 'no door'],
+      [{ ...ok, ends: undefined as unknown as string }, 'no end'],
     ] as const) {
       await refused(app, () => createPass(app.ctx, w.owner, input, now), 'invalid_guest_pass').catch((e) => {
         throw new Error(`${why}: ${e}`);
@@ -389,4 +415,110 @@ describe('guest passes: seeing, listing, revoking and editing', () => {
     assert.equal(passStatus(p, 2000), 'expired');
     assert.equal(passStatus({ ...p, revokedAt: 1500 }, 999), 'revoked');
   });
+});
+
+describe("a pass's zone: its first door's property, else the host's", () => {
+  let app: TestApp;
+  let w: Awaited<ReturnType<typeof guestWorld>>;
+  before(async () => {
+    app = await startTestApp();
+    w = await guestWorld(app);
+    const now = app.ctx.clock.now();
+    await app.ctx.db
+      .insertInto('properties')
+      .values({
+        id: 'p-paris',
+        account_id: w.owner.accountId,
+        name: 'Rue de Rivoli garage',
+        address: JSON.stringify({
+          line1: '1 rue de Rivoli',
+          line2: null,
+          city: 'Paris',
+          region: null,
+          postal_code: '75001',
+          country: 'FR',
+        }),
+        latitude: 48.86,
+        longitude: 2.34,
+        time_zone: 'Europe/Paris',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await app.ctx.db
+      .insertInto('property_doors')
+      .values({ property_id: 'p-paris', door_id: w.doors.garage.id })
+      .execute();
+  });
+  after(() => app.close());
+
+  test('naive times are read in the first door’s property’s zone; the guest page names the property', async () => {
+    const at = Date.UTC(2030, 5, 1);
+    const { pass, token } = await createPass(
+      app.ctx,
+      w.owner,
+      {
+        guest: GUEST,
+        starts: '2030-06-02T09:00',
+        ends: '2030-06-02T17:00',
+        doorIds: [w.doors.garage.id, w.doors.lobby.id],
+      },
+      at,
+    );
+    assert.equal(pass.timeZone, 'Europe/Paris');
+    assert.equal(pass.startsAt, Date.UTC(2030, 5, 2, 7), '09:00 CEST is 07:00Z');
+    const view = await viewByLink(app.ctx.db, token, at);
+    assert.equal(view.place?.name, 'Rue de Rivoli garage');
+    assert.equal(view.place?.address.city, 'Paris');
+    const { pass: lobbyFirst } = await createPass(
+      app.ctx,
+      w.owner,
+      {
+        guest: GUEST,
+        starts: '2030-06-02T09:00',
+        ends: '2030-06-02T17:00',
+        doorIds: [w.doors.lobby.id, w.doors.garage.id],
+      },
+      at,
+    );
+    assert.equal(lobbyFirst.timeZone, 'America/New_York', 'the Lobby is in no property: the host’s zone');
+    assert.equal(lobbyFirst.startsAt, Date.UTC(2030, 5, 2, 13));
+  });
+});
+
+test('the pass email: to the guest, who invites, where, the window in the pass’s zone, the code and the link', async () => {
+  const pass = {
+    id: 'x',
+    accountId: 'a',
+    host: { userId: 'h', firstName: 'ParqEx', lastName: 'Test' },
+    guest: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', phone: null },
+    plate: 'GH 1906',
+    startsAt: Date.UTC(2030, 5, 2, 13),
+    endsAt: Date.UTC(2030, 5, 2, 21),
+    timeZone: 'America/New_York',
+    doorIds: [],
+    bookingId: null,
+    code: 'ABCD2345',
+    status: 'scheduled' as const,
+    createdAt: 0,
+    updatedAt: 0,
+    revokedAt: null,
+  };
+  const mail = guestPassMail(pass, 'https://parqex.example/g/TOKEN', {
+    doorNames: ['Garage'],
+    place: 'Main St\r\nBcc: x',
+  });
+  assert.equal(mail.to, 'grace@example.com');
+  assert.equal(mail.subject, 'ParqEx Test invited you at Main St Bcc: x', 'one header line');
+  assert.match(mail.text, /from 2030-06-02 09:00:00 to 2030-06-02 17:00:00 \(America\/New_York time\)/);
+  assert.match(mail.text, /- Garage/);
+  assert.match(mail.text, /https:\/\/parqex\.example\/g\/TOKEN/);
+  assert.match(mail.text, /Pass code: ABCD2345\nVehicle: GH 1906/);
+  assert.throws(
+    () =>
+      guestPassMail({ ...pass, guest: { ...pass.guest, email: null } }, 'l', { doorNames: [], place: null }),
+    {
+      code: 'invalid_guest_pass',
+    },
+  );
 });

@@ -275,3 +275,34 @@ describe('the guest policy at its limits (exactly at the limit passes, one over 
     );
   });
 });
+
+test('simultaneous passes at the last place: exactly one is made, the others are policy_limit', async () => {
+  const app = await startTestApp();
+  try {
+    const w = await guestWorld(app);
+    const now = app.ctx.clock.now();
+    await putPolicy(app.ctx.db, w.owner, { maxActivePassesPerHost: 1 }, now);
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        createPass(
+          app.ctx,
+          w.owner,
+          {
+            guest: { firstName: `Guest${i}`, lastName: 'Race' },
+            ends: iso(now + HOUR),
+            doorIds: [w.doors.garage.id],
+          },
+          now,
+        ),
+      ),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results) {
+      if (r.status === 'rejected') assert.equal((r.reason as { code: string }).code, 'policy_limit');
+    }
+    const rows = await app.ctx.db.selectFrom('guest_passes').select('id').execute();
+    assert.equal(rows.length, 1);
+  } finally {
+    await app.close();
+  }
+});
