@@ -96,7 +96,7 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
     const link = await createOnPage({ email: 'maya@example.com', plate: 'KJT 4471' }, [garage]);
     const [mail] = await listDevMailbox(app.ctx.db, 1);
     assert.equal(mail?.to, 'maya@example.com');
-    assert.equal(mail?.subject, 'ParqEx Test sent you a guest pass');
+    assert.equal(mail?.subject, 'ParqEx Test invited you');
     assert.ok(mail?.text.includes(link), 'the email carries the link');
     const page = await owner.get('/guests');
     assert.match(mainText(page.text_), /Maya Lindqvist Active/);
@@ -271,5 +271,44 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
       pass_id: pass.id,
     });
     assert.equal(foreign.status, 404);
+  });
+
+  test('a door of a property: the page names the place and its address, and shows times in its zone', async () => {
+    const owner_ = await app.ctx.db
+      .selectFrom('users')
+      .select('account_id')
+      .where('email', '=', TEST_OWNER.email)
+      .executeTakeFirstOrThrow();
+    const now = Date.now();
+    await app.ctx.db
+      .insertInto('properties')
+      .values({
+        id: 'aa'.repeat(16),
+        account_id: owner_.account_id,
+        name: 'Elm Court',
+        address: JSON.stringify({
+          line1: '4 Rue des Ormes',
+          line2: null,
+          city: 'Lyon',
+          region: null,
+          postal_code: '69002',
+          country: 'FR',
+        }),
+        latitude: 45.76,
+        longitude: 4.83,
+        time_zone: 'Europe/Paris',
+        created_at: now,
+        updated_at: now,
+      } as never)
+      .execute();
+    await app.ctx.db
+      .insertInto('property_doors')
+      .values({ property_id: 'aa'.repeat(16), door_id: elevator })
+      .execute();
+    const link = await createOnPage({}, [elevator]);
+    const page = mainText((await app.browser().get(link)).text_);
+    assert.match(page, /ParqEx Test invited you to Elm Court/);
+    assert.match(page, /4 Rue des Ormes, Lyon, 69002, FR/);
+    assert.match(page, /Times are in Europe\/Paris\./);
   });
 });

@@ -1,4 +1,5 @@
 import type { GuestPass } from '../../guests/pass-records.ts';
+import { placesOfDoors } from '../../marketplace/door-properties.ts';
 import type { Db } from '../../storage/schema.ts';
 import { doorLiveState } from '../pages/door-live-state.ts';
 import type { GuestLinkView } from './guest-link-page.ts';
@@ -59,23 +60,19 @@ export async function guestLinkView(
   });
   let address: string | null = null;
   let placeName: string | null = null;
-  if (pass.doorIds.length > 0) {
-    const property = await db
-      .selectFrom('property_doors')
-      .innerJoin('properties', 'properties.id', 'property_doors.property_id')
-      .select(['properties.name', 'properties.address'])
-      .where('property_doors.door_id', 'in', pass.doorIds)
-      .orderBy('properties.name')
-      .executeTakeFirst();
-    if (property) {
-      placeName = property.name;
-      try {
-        const a = JSON.parse(property.address) as Record<string, string | null>;
-        address = oneLine([a.line1, a.line2, a.city, oneLine([a.region, a.postal_code]), a.country]);
-      } catch {
-        address = null;
-      }
-    }
+  // The property of the pass's first door that has one (the zone its times were read in).
+  const places = await placesOfDoors(db, pass.doorIds);
+  const place = pass.doorIds.map((id) => places.get(id)).find((p) => p !== undefined);
+  if (place) {
+    placeName = place.name;
+    const a = place.address;
+    address = oneLine([
+      a.line1,
+      a.line2,
+      a.city,
+      oneLine([a.region, a.postal_code])?.replace(',', ''),
+      a.country,
+    ]);
   }
   if (address === null) {
     // The host's address, else the account's (its Admin's).

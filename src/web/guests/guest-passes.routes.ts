@@ -4,10 +4,12 @@ import { normalizeHexId } from '../../access/ids.ts';
 import { listVisibleDoors } from '../../access/visible-doors.ts';
 import { mayCreateGuestPasses } from '../../accounts/permissions.ts';
 import { isEmailAddress, normalizeEmail } from '../../accounts/users.ts';
+import { sendGuestPassMail } from '../../guests/pass-mail.ts';
+import { formatUtc, parsePassTime } from '../../guests/pass-window.ts';
 import { createPass, listPasses, revokePass, updatePassWindow } from '../../guests/passes.ts';
 import { setPageHeaders } from '../../html/security-headers.ts';
 import { isDomainError } from '../../lib/domain-error.ts';
-import { guestPassMail } from '../../mail/guest-pass-mail.ts';
+import { placesOfDoors } from '../../marketplace/door-properties.ts';
 import { takeFlash, writeFlash } from '../flash.ts';
 import { notFound, type SignedIn, signedIn, signedInForm } from '../signed-in.ts';
 import type { WebDeps } from '../web-deps.ts';
@@ -125,6 +127,10 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
     const now = ctx.clock.now();
     let created: Awaited<ReturnType<typeof createPass>>;
     try {
+      // The form's fields are in the host's own zone (the page says so), whatever the doors' property's.
+      const zone = web.user.timeZone;
+      const starts = formatUtc(parsePassTime(draft.starts, zone, 'starts'));
+      const ends = formatUtc(parsePassTime(draft.ends, zone, 'ends'));
       created = await createPass(
         ctx,
         actorOf(web),
@@ -136,8 +142,8 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
             phone: draft.phone === '' ? null : draft.phone,
           },
           plate: draft.plate === '' ? null : draft.plate,
-          starts: draft.starts,
-          ends: draft.ends,
+          starts,
+          ends,
           doorIds: draft.doorIds,
         },
         now,
@@ -157,21 +163,9 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
         .filter((v) => pass.doorIds.includes(v.door.id))
         .map((v) => v.name);
       try {
-        await ctx.mailer.send(
-          guestPassMail(
-            email,
-            {
-              guestFirstName: pass.guest.firstName,
-              hostName: `${web.user.firstName} ${web.user.lastName}`,
-              doorNames,
-              startsAt: pass.startsAt,
-              endsAt: pass.endsAt,
-              timeZone: pass.timeZone,
-              code: pass.code,
-            },
-            link,
-          ),
-        );
+        const places = await placesOfDoors(ctx.db, pass.doorIds);
+        const place = pass.doorIds.map((id) => places.get(id)).find((p) => p !== undefined)?.name ?? null;
+        await sendGuestPassMail(ctx.mailer, pass, link, { doorNames, place });
         emailedTo = email;
       } catch {
         request.log.error({ event: 'mail.failed' }, 'guest pass email not sent');
