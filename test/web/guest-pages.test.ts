@@ -311,4 +311,48 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
     assert.match(page, /4 Rue des Ormes, Lyon, 69002, FR/);
     assert.match(page, /Times are in Europe\/Paris\./);
   });
+
+  test('the host changes a pass’s time on the page; an end before the start is refused in words, nothing changed', async () => {
+    await createOnPage({}, [garage]);
+    const pass = await app.ctx.db
+      .selectFrom('guest_passes')
+      .select(['id', 'starts_at', 'ends_at', 'time_zone'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const csrf = await csrfOf(owner, '/guests');
+    const later = Number(pass.ends_at) + 3_600_000;
+    const moved = await owner.post('/guests/window', {
+      csrf,
+      pass_id: pass.id,
+      starts: localField(Number(pass.starts_at), pass.time_zone),
+      ends: localField(later, pass.time_zone),
+    });
+    assert.equal(moved.status, 303, mainText(moved.text_));
+    assert.match(
+      mainText((await owner.get('/guests')).text_),
+      /Saved: Maya Lindqvist’s pass has its new time\./,
+    );
+    const after = await app.ctx.db
+      .selectFrom('guest_passes')
+      .select('ends_at')
+      .where('id', '=', pass.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(Math.floor(Number(after.ends_at) / 60_000), Math.floor(later / 60_000));
+
+    const backwards = await owner.post('/guests/window', {
+      csrf,
+      pass_id: pass.id,
+      starts: localField(later + 3_600_000, pass.time_zone),
+      ends: localField(later, pass.time_zone),
+    });
+    assert.equal(backwards.status, 400);
+    assert.match(mainText(backwards.text_), /Ends must be after starts\./);
+    const unchanged = await app.ctx.db
+      .selectFrom('guest_passes')
+      .select('ends_at')
+      .where('id', '=', pass.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(unchanged, after);
+  });
 });
