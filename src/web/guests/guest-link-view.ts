@@ -21,11 +21,6 @@ export async function guestLinkView(
   path: string,
   now: number,
 ): Promise<GuestLinkView> {
-  const host = await db
-    .selectFrom('users')
-    .select(['first_name', 'last_name'])
-    .where('id', '=', pass.host.userId)
-    .executeTakeFirst();
   const rows =
     pass.doorIds.length === 0
       ? []
@@ -104,7 +99,7 @@ export async function guestLinkView(
     code: pass.code,
     status: pass.status,
     guestName: `${pass.guest.firstName} ${pass.guest.lastName}`,
-    hostName: host ? `${host.first_name} ${host.last_name}` : 'Your host',
+    hostName: `${pass.host.firstName} ${pass.host.lastName}`.trim() || 'Your host',
     address,
     placeName,
     startsAt: pass.startsAt,
