@@ -25,14 +25,18 @@ export async function routeCallers(app: TestApp): Promise<RouteCaller[]> {
     redirectUris: ['http://127.0.0.1/cb'],
   });
   const admin = (await app.tokensFor({ client: internal, user: TEST_OWNER })).access_token;
-  const john = (await app.tokensFor()).access_token;
+  // John's token carries every scope a route may require (products' routes refuse a token without).
+  const john = (await app.tokensFor({ scope: 'opendoor,closedoor,guests' })).access_token;
+  // Path parameters take ids of the right form (a wrong one is its own 400, before the body).
+  const sample = (url: string) =>
+    url
+      .replace(':user_id', '0b1e6c4a-5f3d-4e2a-9c8b-7d6e5f4a3b2c')
+      .replace(':id', 'e1f2a3b4c5d64e7f8a9b0c1d2e3f4a5b');
   return API_ROUTES.flatMap((route) =>
-    documentedPaths(route.name).map((url) => ({
-      route,
-      label: `${route.method} ${url}`,
-      url,
-      token: route.name === 'invite' ? admin : john,
-    })),
+    documentedPaths(route.name).map((path) => {
+      const url = sample(path);
+      return { route, label: `${route.method} ${url}`, url, token: route.name === 'invite' ? admin : john };
+    }),
   );
 }
 

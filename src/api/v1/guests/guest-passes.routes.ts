@@ -314,6 +314,7 @@ export const revokePassRoute = defineRoute({
       revoked: { summary: 'Revoked', value: GUEST_EXAMPLES.revoked },
     }),
     ...apiFailures(),
+    ...bodyFailures(),
     403: INSUFFICIENT_SCOPE,
     404: PASS_NOT_FOUND,
     409: refused(
