@@ -235,6 +235,7 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
     assert.match(mainText(now.text_), /Invite a guest/);
     assert.ok(now.text_.includes(`value="${garage}"`), 'John may give the Garage he can use');
     assert.ok(!now.text_.includes(`value="${lobby}"`), 'not the Lobby Door he cannot');
+    assert.doesNotMatch(mainText(now.text_), /Kitty|Main Gate/, 'nor a door another account shared with him');
   });
 
   test('the host revokes from the page: the link says so at once and opens nothing', async () => {

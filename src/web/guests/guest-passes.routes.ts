@@ -50,7 +50,13 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
     const actor = actorOf(web);
     const now = ctx.clock.now();
     const mayHost = await mayCreateGuestPasses(ctx.db, actor);
-    const visible = mayHost ? await listVisibleDoors(ctx.db, actor, { apiOnly: false, at: now }) : [];
+    // The doors a host may give a guest: those of their own account they can use now (a door another
+    // account shared with them is not theirs to pass on).
+    const visible = mayHost
+      ? (await listVisibleDoors(ctx.db, actor, { apiOnly: false, at: now })).filter(
+          (v) => v.device.account_id === web.user.accountId,
+        )
+      : [];
     const page = await listPasses(ctx.db, actor, { limit: 50, cursor: extra.cursor ?? null }, now);
     const hostIds = [...new Set(page.items.map((p) => p.host.userId))];
     const hosts =
