@@ -23,6 +23,8 @@ import { registerAdminRoutes } from './web/admin.routes.ts';
 import { registerAuthorizationPages } from './web/authorization.routes.ts';
 import { registerDemoRoutes } from './web/demo.routes.ts';
 import { registerDoorsRoutes } from './web/doors.routes.ts';
+import { registerGuestLinkRoutes } from './web/guests/guest-link.routes.ts';
+import { registerGuestPassPages } from './web/guests/guest-passes.routes.ts';
 import { registerHistoryRoutes } from './web/history.routes.ts';
 import { registerLoginRoutes } from './web/login.routes.ts';
 import { registerMailboxRoutes } from './web/mailbox.routes.ts';
@@ -37,6 +39,8 @@ import { WebSessions } from './web/web-session.ts';
 const STYLESHEET = readFileSync(new URL('./web/assets/parqex.css', import.meta.url));
 /** The doors page's script: a static asset, so the pages' CSP needs no inline script or eval. */
 const DOORS_SCRIPT = readFileSync(new URL('./web/assets/doors.js', import.meta.url));
+/** The guest link page's script (GuestAccess). */
+const GUEST_SCRIPT = readFileSync(new URL('./web/assets/guest.js', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 const inFlightOf = new WeakMap<FastifyInstance, InFlight>();
@@ -162,6 +166,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       .header('x-content-type-options', 'nosniff')
       .send(DOORS_SCRIPT),
   );
+  app.get('/assets/guest.js', async (_request, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .header('x-content-type-options', 'nosniff')
+      .send(GUEST_SCRIPT),
+  );
   app.get('/', async (_request, reply) => reply.redirect('/account', 302));
 
   const sessions = new WebSessions(ctx);
@@ -178,6 +189,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerPassPages(app, ctx, sessions);
   registerOwnerPages(app, ctx, sessions);
   registerAuthorizationPages(app, ctx, sessions);
+  registerGuestPassPages(app, ctx, sessions);
+  registerGuestLinkRoutes(app, ctx);
   // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: form bodies only; any other type is a 415.
   await app.register(async (oauth) => {
     oauth.removeAllContentTypeParsers();

@@ -20,6 +20,7 @@ Commands:
   bookings …            the Marketplace's bookings: list, show, cancel (parqex bookings --help)
   webhooks …            register receivers of an application's events, see deliveries (parqex webhooks --help)
   worker                send webhooks without the HTTP server (parqex worker --help)
+  guest-passes …        list and revoke an account's guest passes (parqex guest-passes --help)
   --version, -v         print the version of ParqEx (package.json) and exit
 
 Every command reads the environment of the README (PARQEX_DATABASE_URL, …), has --help,
@@ -85,6 +86,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   bookings: async () => {
     const { BOOKINGS_HELP, bookingsCommand } = await import('./bookings.ts');
     return { help: BOOKINGS_HELP, run: bookingsCommand };
+  },
+  'guest-passes': async () => {
+    const { GUEST_PASSES_HELP, guestPassesCommand } = await import('./guest-passes.ts');
+    return { help: GUEST_PASSES_HELP, run: guestPassesCommand };
   },
 };
 

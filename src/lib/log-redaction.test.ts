@@ -24,3 +24,11 @@ test('other URLs keep harmless parameters and hide the rest', () => {
   );
   assert.equal(redactUrl('/healthz'), '/healthz');
 });
+
+test('a guest link never reaches a log: its path carries the secret', () => {
+  const token = 'mW3bq0Yc8Q1nK5r7T2vXe9LhA4sD6fGjZ0pUoIyRtEw';
+  assert.equal(redactUrl(`/g/${token}`), '/g/[redacted]');
+  assert.equal(redactUrl(`/g/${token}/open`), '/g/[redacted]/open');
+  assert.equal(redactUrl(`/g/${token}/state?x=1`), '/g/[redacted]/state?x=[redacted]');
+  assert.equal(redactUrl('/guests?cursor=abc'), '/guests?cursor=[redacted]');
+});

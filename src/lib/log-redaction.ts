@@ -22,7 +22,11 @@ const SAFE_PARAMS = new Set([
 
 const CREDENTIAL_PATHS = /^\/oauth\/v2\/endpoints\/(token|revoke|introspect)\/?$/;
 
+/** A guest link's path carries its secret (`/g/<token>/…`): never logged. */
+const GUEST_LINK = /^\/g\/[^/?#]+/;
+
 export function redactUrl(url: string): string {
+  if (GUEST_LINK.test(url)) url = url.replace(GUEST_LINK, '/g/[redacted]');
   const queryStart = url.indexOf('?');
   if (queryStart < 0) return url;
   const path = url.slice(0, queryStart);

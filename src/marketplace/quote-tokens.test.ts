@@ -54,7 +54,9 @@ describe('quote ids: the quote, signed', () => {
   test('a cheaper total under the same MAC, another key, a truncation or junk is no quote', () => {
     const id = signQuote(KEY, claims);
     const [version, , signature] = id.split('.');
-    const cheaper = Buffer.from(JSON.stringify(['x', 'y', 'h', 1, 2, 'USD', [1], 3, 'n'])).toString('base64url');
+    const cheaper = Buffer.from(JSON.stringify(['x', 'y', 'h', 1, 2, 'USD', [1], 3, 'n'])).toString(
+      'base64url',
+    );
     assert.equal(verifyQuote(KEY, `${version}.${cheaper}.${signature}`), undefined);
     assert.equal(verifyQuote(quoteKey('another server'), id), undefined);
     assert.equal(verifyQuote(KEY, id.slice(0, -5)), undefined);

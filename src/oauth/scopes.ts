@@ -3,9 +3,9 @@ import { InvalidScope } from './errors.ts';
 /**
  * The documented scopes (ParqEx docs, Step 1), then the products' (products.md §0): `BOOKINGS`
  * (search, quote, book, cancel, one's own bookings and orders), `LISTINGS` (the account's
- * properties, listings, their bookings and earnings — the Admin only).
+ * properties, listings, their bookings and earnings — the Admin only), `GUESTS` (guest passes).
  */
-export const SCOPES = ['OPENDOOR', 'CLOSEDOOR', 'BOOKINGS', 'LISTINGS'] as const;
+export const SCOPES = ['OPENDOOR', 'CLOSEDOOR', 'BOOKINGS', 'LISTINGS', 'GUESTS'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What each scope lets an application do, in plain words for the consent page. */
@@ -15,6 +15,8 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   BOOKINGS:
     'Find and book parking for you, pay with the card you choose, cancel your bookings, and see your bookings and receipts',
   LISTINGS: "Manage your account's parking properties and listings, and see their bookings and earnings",
+  GUESTS:
+    'Invite guests: create guest passes that let them through your doors for a time, change their times, see and revoke them',
 };
 
 function isScope(value: string): value is Scope {

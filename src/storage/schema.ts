@@ -24,6 +24,9 @@ export interface Database {
     address_country: string | null;
     time_zone: Generated<string>;
     created_at: number;
+    /** Members' permissions (products.md §0), 0/1: a User may create guest passes / patrol. */
+    can_guests: Generated<number>;
+    can_enforce: Generated<number>;
   };
   vehicles: {
     id: string;
@@ -344,6 +347,45 @@ export interface Database {
     processor: string;
     processor_ref: string;
     created_at: number;
+  };
+  guest_passes: {
+    id: string;
+    account_id: string;
+    host_user_id: string;
+    guest_first_name: string;
+    guest_last_name: string;
+    guest_email: string | null;
+    guest_phone: string | null;
+    /** As typed; `plate_match` is its match form (src/lib/plates.ts); both null without a plate. */
+    plate: string | null;
+    plate_match: string | null;
+    starts_at: number;
+    /** Exclusive. */
+    ends_at: number;
+    /** The IANA zone the pass's times were read in and are shown in. */
+    time_zone: string;
+    /** The host's booking transferred to the guest; null: none. */
+    booking_id: string | null;
+    /** SHA-256 (hex) of the link's 256-bit secret; the secret itself is never stored. */
+    link_hash: string;
+    /** 8 characters, human-readable, unique. */
+    code: string;
+    created_at: number;
+    updated_at: number;
+    revoked_at: number | null;
+    revoked_by: string | null;
+    /** When the pass's end (revocation or window close) was told to webhooks; null: not yet. */
+    ended_at: number | null;
+  };
+  guest_pass_doors: { pass_id: string; door_id: string };
+  guest_policies: {
+    account_id: string;
+    /** Null: no limit. */
+    max_active_passes_per_host: number | null;
+    max_pass_hours: number | null;
+    max_days_per_plate_30d: number | null;
+    updated_at: number;
+    updated_by: string | null;
   };
 }
 

@@ -17,6 +17,7 @@ import {
   listDevices,
   type SimulatorChange,
 } from '../access/simulator-settings.ts';
+import { listMembers, MemberNotFound, setPermissions } from '../accounts/permissions.ts';
 import { isEmailAddress, normalizeEmail } from '../accounts/users.ts';
 import { setPageHeaders } from '../html/security-headers.ts';
 import { adminDevicesPage, type DeviceNotice } from './pages/admin-devices-page.ts';
@@ -47,6 +48,7 @@ const SHARING_DONE: Record<string, { message: string; anchor: string }> = {
   },
   invited: { message: 'Invitation sent: access starts when they sign up.', anchor: 'invitations' },
   removed: { message: 'Access removed.', anchor: 'people' },
+  permissions: { message: 'Permissions saved.', anchor: 'members' },
 };
 
 function actorOf(web: SignedIn) {
@@ -197,6 +199,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: WebDeps, sessions
         doors: accountDoors(await devicesOf(web)),
         invitations,
         shared,
+        members: await listMembers(ctx.db, actorOf(web)),
         ...extra,
       }),
     );
@@ -252,6 +255,28 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: WebDeps, sessions
       }
       throw error;
     }
+  });
+
+  app.post('/admin/sharing/permissions', async (request, reply) => {
+    const posted = await signedInForm(sessions, request, reply, { adminOnly: true });
+    if (!posted) return reply;
+    const { web, form } = posted;
+    const userId = userIdOf(form.get('user_id'));
+    if (!userId) return notFound(reply, 'Person');
+    try {
+      await setPermissions(ctx.db, actorOf(web), userId, {
+        guests: form.get('guests') === '1',
+        enforce: form.get('enforce') === '1',
+      });
+    } catch (error) {
+      if (error instanceof MemberNotFound) return notFound(reply, 'Person');
+      throw error;
+    }
+    request.log.info(
+      { event: 'member.permissions', accountId: web.user.accountId },
+      'permissions set from the admin page',
+    );
+    return reply.redirect('/admin/sharing?done=permissions#members', 303);
   });
 
   app.post('/admin/sharing/remove', async (request: FastifyRequest, reply) => {

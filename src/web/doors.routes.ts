@@ -6,6 +6,7 @@ import { DoorNameInputError, DoorNotFound } from '../access/errors.ts';
 import { normalizeHexId } from '../access/ids.ts';
 import { type DoorState, type ToggleResult, toggleDoor } from '../access/toggle.ts';
 import { listVisibleDoors } from '../access/visible-doors.ts';
+import { mayCreateGuestPasses } from '../accounts/permissions.ts';
 import { setPageHeaders } from '../html/security-headers.ts';
 import { takeFlash, writeFlash } from './flash.ts';
 import { doorLiveState } from './pages/door-live-state.ts';
@@ -83,7 +84,14 @@ export function registerDoorsRoutes(app: FastifyInstance, ctx: WebDeps, sessions
     const names = new Map(personal.map((p) => [p.door_id, p.name]));
     const doors = visible.map((v) => ({ ...v, personalName: names.get(v.door.id) ?? null }));
     return setPageHeaders(reply, { scripts: true }).send(
-      doorsPage({ csrfToken: web.session.csrfToken, user: web.user, doors, now: ctx.clock.now(), ...extra }),
+      doorsPage({
+        csrfToken: web.session.csrfToken,
+        user: web.user,
+        doors,
+        now: ctx.clock.now(),
+        mayHostGuests: await mayCreateGuestPasses(ctx.db, actorOf(web)),
+        ...extra,
+      }),
     );
   };
 

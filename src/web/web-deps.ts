@@ -8,7 +8,7 @@ import type { MarketplaceDeps } from '../marketplace/deps.ts';
 import type { ClientRegistry } from '../oauth/client-registry.ts';
 import type { OAuthStore } from '../oauth/ports.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { Db } from '../storage/schema.ts';
+import type { Db, Dialect } from '../storage/schema.ts';
 import type { WebhookEndpoints } from '../webhooks/endpoints.ts';
 
 /**
@@ -35,4 +35,6 @@ export interface WebDeps {
   readonly metrics: Pick<Metrics, 'toggled'>;
   /** The Marketplace's pages (search, checkout, bookings, the pass, owners' pages). */
   readonly marketplace: MarketplaceDeps;
+  /** The database's dialect (guest passes lock differently on PostgreSQL; `GuestDeps`). */
+  readonly dialect: Dialect;
 }

@@ -92,7 +92,7 @@ export function accessEventPayload(f: AccessEventFacts) {
 }
 
 /** Event families a staff member subscribes an endpoint to (`--events`). */
-export const EVENT_FAMILIES = ['door', 'management', 'access', 'enforcer', 'marketplace'] as const;
+export const EVENT_FAMILIES = ['door', 'management', 'access', 'enforcer', 'marketplace', 'guests'] as const;
 export type EventFamily = (typeof EVENT_FAMILIES)[number];
 
 export interface BookingEventFacts {
@@ -125,5 +125,88 @@ export function bookingEventPayload(f: BookingEventFacts) {
     plate: f.plate,
     renter: wirePerson(f.renter),
     total: { amount: f.total.amount, currency: f.total.currency },
+  };
+}
+
+// GuestParq (products.md §2) -----------------------------------------------------------------
+
+/** A guest pass as its webhooks tell it (`guest_pass_created`, `guest_pass_revoked`). */
+export interface GuestPassFacts {
+  deliveryId: string;
+  eventType: 'guest_pass_created' | 'guest_pass_revoked';
+  passId: string;
+  hostUserId: string;
+  guest: { firstName: string; lastName: string };
+  /** As typed; null when the pass has none. */
+  plate: string | null;
+  doorIds: readonly string[];
+  startsAt: number;
+  endsAt: number;
+  /** The host's booking transferred to the guest; null when none. */
+  bookingId: string | null;
+  occurredAt: number;
+}
+
+/** An instant as RFC 3339 UTC with `Z`, milliseconds only when there are some (as the API writes windows). */
+function utcInstant(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** products.md §2: `guestPassID`, `hostUserID`, `guest`, `plate`, `doorIDs`, `startsAtUTC`, `endsAtUTC`. */
+export function guestPassPayload(f: GuestPassFacts) {
+  return {
+    id: f.deliveryId,
+    eventType: f.eventType,
+    guestPassID: f.passId,
+    hostUserID: compactId(f.hostUserId),
+    guest: { firstName: f.guest.firstName, lastName: f.guest.lastName },
+    plate: f.plate,
+    doorIDs: [...f.doorIds],
+    startsAtUTC: utcInstant(f.startsAt),
+    endsAtUTC: utcInstant(f.endsAt),
+    bookingID: f.bookingId,
+    ...eventTime(f.occurredAt),
+  };
+}
+
+/**
+ * A guest pass adding its guest (a person without an account) or its plate to a door's access list,
+ * or taking them off at its end, as the documented management events: `user` is the guest (their
+ * email when the host gave one), `vehicle` the plate alone (`id` null: no profile vehicle), and
+ * `guestPassID` says which pass.
+ */
+export function guestAccessListPayload(f: {
+  deliveryId: string;
+  eventType:
+    | 'access_list_user_added'
+    | 'access_list_user_removed'
+    | 'access_list_vehicle_added'
+    | 'access_list_vehicle_removed';
+  doorId: string;
+  deviceId: string;
+  guest: { firstName: string; lastName: string; email: string | null };
+  plate: string | null;
+  passId: string;
+  occurredAt: number;
+}) {
+  const user = wirePerson({
+    firstName: f.guest.firstName,
+    lastName: f.guest.lastName,
+    email: f.guest.email ?? '',
+  });
+  const vehicle =
+    f.eventType === 'access_list_vehicle_added' || f.eventType === 'access_list_vehicle_removed'
+      ? { vehicle: { id: null, plate: f.plate, region: null, make: null, model: null, color: null } }
+      : {};
+  return {
+    id: f.deliveryId,
+    eventType: f.eventType,
+    doorID: f.doorId,
+    deviceID: f.deviceId,
+    ...vehicle,
+    user,
+    guestPassID: f.passId,
+    ...eventTime(f.occurredAt),
   };
 }

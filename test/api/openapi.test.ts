@@ -3,10 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { findUserById } from '../../src/accounts/users.ts';
 import { addVehicle, removeVehicle } from '../../src/accounts/vehicles.ts';
 import { webhookNameOf } from '../../src/api/openapi/webhook-docs.ts';
 import { API_ROUTES } from '../../src/api/v1/api-v1.ts';
 import { TOGGLE_MESSAGES } from '../../src/api/v1/toggle.routes.ts';
+import { createPass, revokePass } from '../../src/guests/passes.ts';
 import { book, cancelBooking } from '../../src/marketplace/bookings.ts';
 import { quoteListing } from '../../src/marketplace/quotes.ts';
 import { SCOPE_DESCRIPTIONS } from '../../src/oauth/scopes.ts';
@@ -52,6 +54,16 @@ const DOCUMENTED = [
   'GET /oauth/v1/endpoints/bookings/{id}',
   'DELETE /oauth/v1/endpoints/bookings/{id}',
   'GET /oauth/v1/endpoints/orders',
+  // GuestParq & GuestAccess (products.md §2).
+  'POST /oauth/v1/endpoints/guest-passes',
+  'GET /oauth/v1/endpoints/guest-passes',
+  'GET /oauth/v1/endpoints/guest-passes/{id}',
+  'PATCH /oauth/v1/endpoints/guest-passes/{id}',
+  'DELETE /oauth/v1/endpoints/guest-passes/{id}',
+  'GET /oauth/v1/endpoints/guest-policy',
+  'PUT /oauth/v1/endpoints/guest-policy',
+  'GET /oauth/v1/endpoints/members',
+  'PUT /oauth/v1/endpoints/members/{user_id}/permissions',
 ].sort();
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
@@ -505,7 +517,7 @@ describe('the API reference: /openapi.json and /docs', () => {
         {
           clientId: client.id,
           url: 'http://127.0.0.1:9/hook',
-          families: ['door', 'management', 'access', 'marketplace'],
+          families: ['door', 'management', 'access', 'marketplace', 'guests'],
         },
         Date.now(),
       );
@@ -534,6 +546,24 @@ describe('the API reference: /openapi.json and /docs', () => {
         now,
       );
       assert.ok(await removeVehicle(fresh.ctx.db, ownerId, vehicle, now));
+      // A guest pass with a plate: its events, and the access-list events of a guest (no account).
+      const admin = {
+        userId: ownerId,
+        accountId: (await findUserById(fresh.ctx.db, ownerId))!.accountId,
+        role: 'admin' as const,
+      };
+      const { pass } = await createPass(
+        fresh.ctx,
+        admin,
+        {
+          guest: { firstName: 'Grace', lastName: 'Hopper' },
+          plate: 'GH 1906',
+          ends: new Date(now + 3_600_000).toISOString(),
+          doorIds: [lobby.id],
+        },
+        now,
+      );
+      await revokePass(fresh.ctx, admin, pass.id, now);
       await enqueuePing(fresh.ctx.db, endpoint.id, now);
       // A booking made and cancelled (products.md §1 webhooks), the owner booking their own space.
       const bookingOwner = await actorOf(fresh.ctx.db, TEST_OWNER.email);

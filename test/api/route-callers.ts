@@ -27,21 +27,27 @@ export async function routeCallers(app: TestApp): Promise<RouteCaller[]> {
   const admin = (await app.tokensFor({ client: internal, user: TEST_OWNER })).access_token;
   const john = (await app.tokensFor()).access_token;
   // The products' routes need their scopes (else every call is a 403 before the input is read).
-  const renter = (await app.tokensFor({ scope: 'opendoor,closedoor,bookings' })).access_token;
-  const owner = (await app.tokensFor({ user: TEST_OWNER, scope: 'opendoor,closedoor,bookings,listings' }))
-    .access_token;
+  const renter = (await app.tokensFor({ scope: 'opendoor,closedoor,bookings,guests' })).access_token;
+  const owner = (
+    await app.tokensFor({ user: TEST_OWNER, scope: 'opendoor,closedoor,bookings,listings,guests' })
+  ).access_token;
   const tokenOf = (route: ApiRoute) =>
     route.name === 'invite'
       ? admin
       : route.scopes?.includes('LISTINGS')
         ? owner
-        : route.scopes?.includes('BOOKINGS')
+        : route.scopes?.includes('BOOKINGS') || route.scopes?.includes('GUESTS')
           ? renter
           : john;
+  // Path parameters take ids of the right form that name nothing the caller has (a wrong form is
+  // its own 400, before the body; the query and body are fuzzed).
+  const sample = (url: string) =>
+    url
+      .replace(':user_id', '0b1e6c4a-5f3d-4e2a-9c8b-7d6e5f4a3b2c')
+      .replace(/:\w+/g, 'e1f2a3b4c5d64e7f8a9b0c1d2e3f4a5b');
   return API_ROUTES.flatMap((route) =>
     documentedPaths(route.name).map((path) => {
-      // A path parameter gets an id of nothing the caller has (the query and body are fuzzed).
-      const url = path.replace(/:\w+/g, 'ffffffffffffffffffffffffffffffff');
+      const url = sample(path);
       return { route, label: `${route.method} ${url}`, url, token: tokenOf(route) };
     }),
   );

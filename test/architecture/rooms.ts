@@ -48,7 +48,7 @@ export const ROOMS = {
   'app-context': [...BELOW_EDGES, 'app-caches'],
   'render-error': ['lib', 'html', 'oauth', 'api', 'web'],
   app: [...BELOW_EDGES, 'api', 'web', 'app-context', 'app-caches', 'render-error'],
-  background: ['lib', 'config', 'storage', 'access', 'webhooks', 'marketplace', 'app-context'],
+  background: ['lib', 'config', 'storage', 'access', 'webhooks', 'marketplace', 'guests', 'app-context'],
   // The command line may use anything; nothing imports it.
   cli: [
     ...BELOW_EDGES,

@@ -168,7 +168,7 @@ describe('parqex webhooks', { concurrency: true }, () => {
         endpoint_id: 'ID',
         client_id: clientId,
         url: 'https://receiver.example/webhooks?source=parqex',
-        events: ['door', 'management', 'access', 'enforcer', 'marketplace'],
+        events: ['door', 'management', 'access', 'enforcer', 'marketplace', 'guests'],
         status: 'enabled',
         created_at: 'T',
         disabled_at: null,
@@ -308,7 +308,7 @@ describe('parqex webhooks', { concurrency: true }, () => {
     assert.deepEqual(
       listed.map((e: { endpoint_id: string; events: string[] }) => [e.endpoint_id, e.events]),
       [
-        [first.endpoint_id, ['door', 'management', 'access', 'enforcer', 'marketplace']],
+        [first.endpoint_id, ['door', 'management', 'access', 'enforcer', 'marketplace', 'guests']],
         [second.endpoint_id, ['management']],
       ],
     );

@@ -194,7 +194,7 @@ describe('the documented OAuth flow, step by step as printed', () => {
     assert.equal(metadata.token_endpoint, `${app.baseUrl}/oauth/v2/endpoints/token/`);
     assert.equal(metadata.revocation_endpoint, `${app.baseUrl}/oauth/v2/endpoints/revoke/`);
     assert.equal(metadata.introspection_endpoint, `${app.baseUrl}/oauth/v2/endpoints/introspect/`);
-    assert.deepEqual(metadata.scopes_supported, ['OPENDOOR', 'CLOSEDOOR', 'BOOKINGS', 'LISTINGS']);
+    assert.deepEqual(metadata.scopes_supported, ['OPENDOOR', 'CLOSEDOOR', 'BOOKINGS', 'LISTINGS', 'GUESTS']);
     assert.deepEqual(metadata.response_types_supported, ['code']);
     assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
     assert.deepEqual(metadata.grant_types_supported, ['authorization_code', 'refresh_token']);

@@ -197,6 +197,15 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
             'Find parking near a place, book and pay for it, get a pass that opens the gates during the window, cancel, and see bookings and receipts (scope `BOOKINGS`; search takes any token).',
         },
         {
+          name: 'Guests',
+          description:
+            'GuestParq & GuestAccess: guest passes with a link that opens doors without an account, and the account’s guest policy (scope `GUESTS`).',
+        },
+        {
+          name: 'Members',
+          description: 'The people of the account and their permissions (`guests`, `enforce`).',
+        },
+        {
           name: 'Webhooks',
           description: 'The events ParqEx POSTs to your HTTPS endpoint, when staff switched them on.',
         },

@@ -4,6 +4,7 @@ import {
   bookingEventPayload,
   doorEventPayload,
   eventTime,
+  guestPassPayload,
   wirePerson,
 } from '../../webhooks/payloads.ts';
 import { VEHICLE } from '../v1/wire-examples.ts';
@@ -82,13 +83,55 @@ function accessEvent(eventType: 'access_granted' | 'access_denied') {
   });
 }
 
+const GuestPassID = Type.Optional({
+  ...HexId,
+  description: 'Present when a guest pass made the change: the guest (`user`) has no ParqEx account.',
+} as TSchema);
+
 function accessListUserEvent(eventType: 'access_list_user_added' | 'access_list_user_removed') {
-  return event(Type.Literal(eventType), { doorID: HexId, deviceID: HexId, user: Person });
+  return event(Type.Literal(eventType), {
+    doorID: HexId,
+    deviceID: HexId,
+    user: Person,
+    guestPassID: GuestPassID,
+  });
 }
 
 function vehicleEvent(eventType: 'access_list_vehicle_added' | 'access_list_vehicle_removed') {
-  return event(Type.Literal(eventType), { vehicle: Vehicle, user: Person });
+  return event(Type.Literal(eventType), {
+    // A guest pass's plate is no profile vehicle: its `id` is null, and the event names the door.
+    vehicle: Type.Object({ ...Vehicle.properties, id: Nullable(HexId) }),
+    user: Person,
+    doorID: Type.Optional(HexId),
+    deviceID: Type.Optional(HexId),
+    guestPassID: GuestPassID,
+  });
 }
+
+function guestPassEvent(eventType: 'guest_pass_created' | 'guest_pass_revoked') {
+  return event(Type.Literal(eventType), {
+    guestPassID: HexId,
+    hostUserID: { ...HexId, description: 'The host (32 hex, as `doorOwnerUserID`).' } as TSchema,
+    guest: Type.Object({ firstName: Type.String(), lastName: Type.String() }),
+    plate: Nullable(Type.String({ description: 'As the host typed it.' })),
+    doorIDs: Type.Array(HexId),
+    startsAtUTC: Type.String({ description: 'The window’s start, RFC 3339 UTC.' }),
+    endsAtUTC: Type.String({ description: 'The window’s end (exclusive), RFC 3339 UTC.' }),
+    bookingID: Nullable(Type.String({ description: 'The host’s booking transferred to the guest.' })),
+  });
+}
+
+const GUEST_PASS = {
+  passId: '5e1f0c9e7b5d4e2a8c6b4d2f0e1a3c5b',
+  hostUserId: '01ba9fbf-306a-dfe5-65ff-c816f135a79d',
+  guest: { firstName: 'Grace', lastName: 'Hopper' },
+  plate: 'GH 1906',
+  doorIds: ['8c76e7bb1250f55bebcc9928b04d1a60'],
+  startsAt: Date.UTC(2016, 11, 2, 14),
+  endsAt: Date.UTC(2016, 11, 2, 18),
+  bookingId: null,
+  occurredAt: OCCURRED,
+};
 
 const DOOR = {
   deliveryId: 'FE09DCDD7E75BD5202B662446690F40F',
@@ -147,7 +190,7 @@ const BOOKING = {
 };
 
 export interface WebhookDoc {
-  family: 'door' | 'management' | 'access' | 'marketplace' | 'ping';
+  family: 'door' | 'management' | 'access' | 'marketplace' | 'guests' | 'ping';
   summary: string;
   schema: TSchema;
   example: unknown;
@@ -250,6 +293,28 @@ export const WEBHOOK_DOCS: Readonly<Record<string, WebhookDoc>> = {
       deliveryId: 'D3907F6E5D4C4B2A1F0E9D8C7B6A5948',
       eventType: 'booking_cancelled',
       status: 'cancelled',
+    }),
+  },
+  guest_pass_created: {
+    family: 'guests',
+    summary:
+      'A host made a guest pass (to the apps the host or the account’s Admin authorized). Its doors also get `access_list_user_added` (and `access_list_vehicle_added` with a plate).',
+    schema: guestPassEvent('guest_pass_created'),
+    example: guestPassPayload({
+      ...GUEST_PASS,
+      deliveryId: 'C28F7E6D5C4B4A1F0E9D8C7B6A594837',
+      eventType: 'guest_pass_created',
+    }),
+  },
+  guest_pass_revoked: {
+    family: 'guests',
+    summary:
+      'A guest pass was revoked: it opens nothing from now on. Its doors get the `…_removed` events (also when a pass simply ends).',
+    schema: guestPassEvent('guest_pass_revoked'),
+    example: guestPassPayload({
+      ...GUEST_PASS,
+      deliveryId: 'D3907F6E5D4C4B2A1F0E9D8C7B6A5948',
+      eventType: 'guest_pass_revoked',
     }),
   },
   ping: {

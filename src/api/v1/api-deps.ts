@@ -10,7 +10,7 @@ import type { MarketplaceDeps } from '../../marketplace/deps.ts';
 import type { BearerDeps } from '../../oauth/bearer.ts';
 import type { OAuthStore } from '../../oauth/ports.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import type { Db } from '../../storage/schema.ts';
+import type { Db, Dialect } from '../../storage/schema.ts';
 
 /** A person with their vehicles, as the profile endpoints read it (and the hot caches keep it). */
 export interface CachedProfile {
@@ -43,4 +43,6 @@ export interface ApiDeps extends BearerDeps {
   readonly metrics: Pick<Metrics, 'toggled'>;
   /** The Marketplace's services' needs (its payment processor, fee, grace). */
   readonly marketplace: MarketplaceDeps;
+  /** The database's dialect (guest passes lock differently on PostgreSQL; `GuestDeps`). */
+  readonly dialect: Dialect;
 }

@@ -3,6 +3,9 @@ import type { ApiDeps } from './api-deps.ts';
 import { renderApiError } from './api-errors.ts';
 import { apiSchemaErrorFormatter, apiValidatorCompiler } from './api-validation.ts';
 import { type ApiRoute, apiRouteOf, registerRoutes } from './define-route.ts';
+import { guestPassRoutes } from './guests/guest-passes.routes.ts';
+import { guestPolicyRoutes } from './guests/guest-policy.routes.ts';
+import { memberRoutes } from './guests/members.routes.ts';
 import { inviteRoutes } from './invite.routes.ts';
 import { earningsRoute } from './marketplace/earnings.routes.ts';
 import { listingsRoutes } from './marketplace/listings.routes.ts';
@@ -26,6 +29,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...listingsRoutes,
   earningsRoute,
   ...renterRoutes,
+  ...guestPassRoutes,
+  ...guestPolicyRoutes,
+  ...memberRoutes,
 ];
 
 /**

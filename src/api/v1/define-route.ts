@@ -28,7 +28,7 @@ export type { ResponseDoc };
  * OpenAPI document's (with `@fastify/swagger`): one source.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /**
    * The endpoint's name: it answers at every spelling of `documentedPaths(name)` (spec §4). Path
    * parameters in Fastify's spelling: `bookings/:id`.

@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
 import { listVisibleDoors } from '../../access/visible-doors.ts';
+import { listPasses } from '../../guests/passes.ts';
 import { cachedDeviceFacts, findProfile } from './cached-reads.ts';
 import { ANY_TOKEN, type ApiCall, type ApiRoute, defineRoute } from './define-route.ts';
+import { toWirePass } from './guests/guest-wire.ts';
 import { SYNC_WITH_BOOKING } from './marketplace/renter-examples.ts';
 import { SyncMarketplace } from './marketplace/renter-schemas.ts';
 import { marketplaceSection } from './marketplace/sync-section.ts';
@@ -34,13 +36,14 @@ async function sync({ ctx, auth, reply }: ApiCall) {
   });
   const facts = await cachedDeviceFacts(ctx, [...new Set(doors.map((d) => d.device.id))]);
   const devices = toWireDevices(doors, facts, user.timeZone);
+  const passes = auth.scopes.includes('GUESTS') ? await currentPasses(ctx, auth) : [];
   return reply.header('cache-control', 'no-store').send({
     success: true,
     timestamp: now,
     devices,
     profile: toWireProfile(user, vehicles),
     marketplace: await marketplaceSection(ctx, auth, now),
-    guests: { guests: [] },
+    guests: { passes },
     access: {
       doors: doors.map((d) => ({
         door_id: d.door.id,
@@ -49,6 +52,17 @@ async function sync({ ctx, auth, reply }: ApiCall) {
       })),
     },
   });
+}
+
+/** The passes the person hosts (the Admin: the account's) that are active or still to come. */
+async function currentPasses(ctx: ApiCall['ctx'], auth: ApiCall['auth']) {
+  const now = ctx.clock.now();
+  const actor = { userId: auth.userId, accountId: auth.accountId, role: auth.role };
+  const [active, scheduled] = await Promise.all([
+    listPasses(ctx.db, actor, { limit: 200, status: 'active' }, now),
+    listPasses(ctx.db, actor, { limit: 200, status: 'scheduled' }, now),
+  ]);
+  return [...active.items, ...scheduled.items].map((p) => toWirePass(p));
 }
 
 const SYNC_DOC = {

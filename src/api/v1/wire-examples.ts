@@ -92,7 +92,7 @@ export const SYNC = {
   ],
   profile: PROFILE,
   marketplace: { bookings: [], listings: [] },
-  guests: { guests: [] },
+  guests: { passes: [] },
   access: { doors: [{ door_id: DOOR_ID, device_id: DEVICE_ID, user_relationship: 'Has Access' }] },
 };
 

@@ -127,7 +127,12 @@ export const SyncSections = Type.Object({
   timestamp: Timestamp,
   devices: Type.Array(Device, { description: 'Where the docs put it: top level, beside the envelope.' }),
   profile: Profile,
-  guests: Type.Object({ guests: Type.Array(Type.Object({})) }),
+  guests: Type.Object({
+    passes: Type.Array(Type.Object({}, { additionalProperties: true }), {
+      description:
+        'The guest passes the user hosts (the Admin: every pass of the account) that are scheduled or active, as `GET guest-passes` lists them; empty unless the token has the `GUESTS` scope.',
+    }),
+  }),
   access: Type.Object({
     doors: Type.Array(Type.Object({ door_id: HexId, device_id: HexId, user_relationship: Relationship })),
   }),

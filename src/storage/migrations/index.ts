@@ -7,6 +7,7 @@ import * as m004 from './004-expiry-indexes.ts';
 import * as m005 from './005-access-grants.ts';
 import * as m006 from './006-idempotency-keys.ts';
 import * as m007 from './007-marketplace.ts';
+import * as m008 from './008-guests.ts';
 
 export interface Migration {
   // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not use the current types
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005-access-grants': m005,
   '006-idempotency-keys': m006,
   '007-marketplace': m007,
+  '008-guests': m008,
 };

@@ -1,4 +1,5 @@
 import type { PendingInvitation, SharedAccess } from '../../access/list-sharing.ts';
+import type { MemberView } from '../../accounts/permissions.ts';
 import type { User } from '../../accounts/users.ts';
 import { html, type SafeHtml } from '../../html/html.ts';
 import { layout } from '../../html/layout.ts';
@@ -39,6 +40,8 @@ export function adminSharingPage(input: {
   error?: string;
   /** What was typed, kept when the invitation was refused. */
   draft?: { email: string; doorIds: string[] };
+  /** The account's people and their permissions (guests, enforce). */
+  members?: MemberView[];
 }): string {
   const token = input.csrfToken;
   const zone = input.user.timeZone;
@@ -97,7 +100,30 @@ ${
 ${removeForm(token, { email: i.email }, 'Withdraw', `Withdraw the invitation of ${i.email}`)}</li>`,
       )}</ul>`
 }
-</section>`,
+</section>
+${input.members ? membersSection(token, input.members) : ''}`,
     { nav: { role: input.user.role, current: 'admin' }, wide: true },
   );
+}
+
+/** The members' permissions (products.md §0): the Admin gives or takes `guests` and `enforce`. */
+function membersSection(token: string, members: MemberView[]): SafeHtml {
+  const users = members.filter((m) => m.role === 'user');
+  return html`<section class="card" id="members">
+<h2>Members’ permissions</h2>
+<p class="muted">People of your account. “Guests”: may invite guests with guest passes. “Enforce”: may check plates as a patrol agent. You hold both as the Admin.</p>
+${
+  users.length === 0
+    ? html`<p class="muted">Your account has no other member yet.</p>`
+    : html`<ul class="rows">${users.map(
+        (
+          m,
+        ) => html`<li><form method="post" action="/admin/sharing/permissions" class="permissions">${csrf(token)}<input type="hidden" name="user_id" value="${m.userId}">
+<div><strong>${m.firstName} ${m.lastName}</strong> <span class="muted">${m.email}</span></div>
+<label class="check"><input type="checkbox" name="guests" value="1"${m.permissions.guests ? html` checked` : ''}><span>Guests</span></label>
+<label class="check"><input type="checkbox" name="enforce" value="1"${m.permissions.enforce ? html` checked` : ''}><span>Enforce</span></label>
+<button type="submit" class="secondary" aria-label="Save the permissions of ${m.email}">Save</button></form></li>`,
+      )}</ul>`
+}
+</section>`;
 }

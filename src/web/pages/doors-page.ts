@@ -80,10 +80,12 @@ export function doorsPage(input: {
   now: number;
   notice?: DoorNotice;
   renameError?: { doorId: string; message: string; value: string };
+  /** The Admin, or a User given the `guests` permission: the page links to guest passes. */
+  mayHostGuests?: boolean;
 }): string {
   return layout(
     'Doors',
-    html`<h1>Your doors</h1>
+    html`<div class="page-head"><h1>Your doors</h1>${input.mayHostGuests ? html`<a class="button secondary small-button" href="/guests">Guest passes</a>` : ''}</div>
 ${
   input.doors.length === 0
     ? html`<section class="card"><p class="muted">No door has been shared with you yet.</p></section>`
