@@ -226,13 +226,6 @@ export class NotListingAdmin extends DomainError {
   }
 }
 
-/** A `cursor` this list did not hand out, or a `limit` outside 1..200. */
-export class InvalidPage extends DomainError {
-  constructor(message: string) {
-    super('invalid_page', 'invalid_input', message);
-  }
-}
-
 /** No order with this id among the caller's. */
 export class OrderNotFound extends DomainError {
   constructor() {

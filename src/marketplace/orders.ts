@@ -34,6 +34,8 @@ async function withDetails(db: DbOrTrx, rows: readonly OrderRow[]): Promise<Orde
     .selectAll()
     .where('order_id', 'in', ids)
     .orderBy('created_at')
+    // A charge before a refund of the same millisecond ('charge' < 'refund').
+    .orderBy('kind')
     .orderBy('id')
     .execute();
   return rows.map((row) => {

@@ -1,4 +1,4 @@
-import { InvalidPage } from './errors.ts';
+import { InvalidPageRequest } from './errors.ts';
 import type { PageRequest } from './records.ts';
 
 /** products.md §0: `limit` default 50, at most 200. */
@@ -12,15 +12,15 @@ export function encodeCursor(key: number, id: string): string {
   return Buffer.from(`1:${key}:${id}`, 'utf8').toString('base64url');
 }
 
-/** The page's limit and where it starts (after `{key, id}`); `InvalidPage` for a foreign cursor or a bad limit. */
+/** The page's limit and where it starts (after `{key, id}`); `InvalidPageRequest` (400 `invalid_request`) for a foreign cursor or a bad limit. */
 export function readPage(page: PageRequest): { limit: number; after: { key: number; id: string } | null } {
   const limit = page.limit ?? DEFAULT_LIMIT;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    throw new InvalidPage(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    throw new InvalidPageRequest(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
   if (page.cursor === null || page.cursor === undefined || page.cursor === '') return { limit, after: null };
   const match = /^[A-Za-z0-9_-]{1,200}$/.test(page.cursor)
     ? CURSOR.exec(Buffer.from(page.cursor, 'base64url').toString('utf8'))
     : null;
-  if (!match) throw new InvalidPage('the cursor is not one this list returned');
+  if (!match) throw new InvalidPageRequest('the cursor is not one this list returned');
   return { limit, after: { key: Number(match[1]), id: match[2]! } };
 }

@@ -573,7 +573,7 @@ describe(`bookings (${TEST_DIALECT})`, () => {
     );
     assert.equal(
       await refusal(listMyBookings(app.ctx.db, john, { limit: 50, cursor: 'nonsense!' }, {}, NOW)),
-      'invalid_page',
+      'invalid_request',
     );
 
     const seen: string[] = [];

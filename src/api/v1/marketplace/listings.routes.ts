@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import { parseWindowTime } from '../../../marketplace/booking-window.ts';
 import { listListingBookings } from '../../../marketplace/bookings.ts';
-import { InvalidPage, InvalidPageRequest } from '../../../marketplace/errors.ts';
 import { pageRequest } from '../../../marketplace/keyset.ts';
 import {
   createListing,
@@ -323,11 +322,7 @@ export const listingBookingsRoute = defineRoute({
       range,
       { limit: query.limit ?? 50, cursor: query.cursor ?? null },
       now,
-    ).catch((error: unknown) => {
-      // A foreign cursor is refused as every list of the API refuses it (400 invalid_request).
-      if (error instanceof InvalidPage) throw new InvalidPageRequest(error.message);
-      throw error;
-    });
+    );
     return reply
       .header('cache-control', 'no-store')
       .send(

@@ -7,7 +7,6 @@ import {
   BookingNotCancellable,
   BookingNotFound,
   DurationOutOfRange,
-  InvalidPage,
   InvalidSearch,
   InvalidTime,
   InvalidVehicle,
@@ -90,12 +89,7 @@ function pageOf(query: { limit?: number; cursor?: string }): PageRequest {
     limit: query.limit ?? 50,
     cursor: query.cursor === undefined || query.cursor === '' ? null : query.cursor,
   };
-  try {
-    readPage(page);
-  } catch (error) {
-    if (error instanceof InvalidPage) throw new InvalidRequest(error.message);
-    throw error;
-  }
+  readPage(page);
   return page;
 }
 
