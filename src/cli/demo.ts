@@ -19,10 +19,10 @@ Removes and recreates production@parqex.com, test@parqex.com and john.doe@parqex
 their accounts, controllers, history, properties, listings and bookings — bookings anyone made
 of the demo listings go too) and the demo application. "ParqEx Test" gets its property again,
 "ParqEx Test Garage" in Midtown New York, whose gate is its Garage door, with two published
-listings: a pool of 10 spaces and a driveway space. The demo application's webhook endpoints
-are deleted with it, with their deliveries (register a receiver again with parqex webhooks
-create); other applications' endpoints are kept. Refused when PARQEX_ENV=production.
-Takes --json.`;
+listings: a pool of 10 spaces and a driveway space.
+The demo application's webhook endpoints are deleted with it, with their deliveries (register a
+receiver again with parqex webhooks create); other applications' endpoints are kept. Refused
+when PARQEX_ENV=production. Takes --json.`;
 
 export async function demoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
