@@ -11,7 +11,7 @@ Usage: parqex <command> [options]   (from a checkout: npm run --silent parqex --
 Commands:
   serve                 migrate, then serve HTTP (what npm start runs)
   migrate               apply database migrations and exit
-  demo                  (re)create the testing accounts and the demo application
+  demo                  (re)create the testing accounts, their Marketplace and the demo application
   clients …             register and manage applications (parqex clients --help)
   users create …        create a person (parqex users --help)
   devices …             register controllers and drive the simulated ones (parqex devices --help)

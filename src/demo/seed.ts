@@ -3,6 +3,8 @@ import { grantInvitationAccess } from '../access/grants.ts';
 import { createUser } from '../accounts/users.ts';
 import { publicHost } from '../config.ts';
 import { hexId } from '../lib/crypto.ts';
+import { createListing, publishListing } from '../marketplace/listings.ts';
+import { createProperty } from '../marketplace/properties.ts';
 import type { ClientRegistry } from '../oauth/client-registry.ts';
 import { SqlOAuthStore } from '../oauth/sql-oauth-store.ts';
 import type { Db } from '../storage/schema.ts';
@@ -48,6 +50,56 @@ export const TESTING_CONTROLLERS = [
     online: true,
   },
   { owner: 'test@parqex.com', blackboxCode: '40000c2a69aa0001', doors: ['Back Gate'], online: false },
+] as const;
+
+/**
+ * running.md, testing accounts: "ParqEx Test" owns a property in Midtown Manhattan whose gate is its
+ * "Garage" door, with two published listings, so search and booking work on a fresh start.
+ */
+export const DEMO_PROPERTY = {
+  owner: 'test@parqex.com',
+  name: 'ParqEx Test Garage',
+  address: {
+    line1: '14 West 33rd Street',
+    city: 'New York',
+    region: 'NY',
+    postal_code: '10001',
+    country: 'US',
+  },
+  latitude: 40.7482,
+  longitude: -73.9865,
+  timeZone: 'America/New_York',
+  /** The gate: this door of the owner's controller. */
+  gate: { blackboxCode: '30000c2a691dd625', door: 'Garage' },
+} as const;
+
+/** The demo property's listings, both published, open at all hours. */
+export const DEMO_LISTINGS = [
+  {
+    title: 'Garage — any of 10 spaces',
+    description:
+      'Indoor garage on West 33rd Street, one block from the Empire State Building. Enter through the Garage gate.',
+    kind: 'pool',
+    capacity: 10,
+    rates: {
+      hourly: { amount: 600, currency: 'USD' },
+      dailyMax: { amount: 3800, currency: 'USD' },
+      monthly: { amount: 45000, currency: 'USD' },
+    },
+    freeCancelMinutes: 60,
+  },
+  {
+    title: 'Driveway space',
+    description: 'One private driveway space behind the Garage gate; compact and standard cars.',
+    kind: 'space',
+    capacity: 1,
+    rates: {
+      hourly: { amount: 400, currency: 'USD' },
+      dailyMax: { amount: 2500, currency: 'USD' },
+      monthly: null,
+    },
+    freeCancelMinutes: 60,
+  },
 ] as const;
 
 /** The demo application: a development client with a documented secret, for trying the flow locally. */
@@ -172,9 +224,11 @@ export async function seedDemo(
     await trx.deleteFrom('clients').where('id', '=', clientId).execute();
 
     const accounts = new Map<string, string>();
+    const admins = new Map<string, string>();
     for (const account of TESTING_ACCOUNTS) {
-      const { accountId } = await createUser(trx, { ...account }, now);
+      const { accountId, userId } = await createUser(trx, { ...account }, now);
       accounts.set(account.email, accountId);
+      admins.set(account.email, userId);
     }
     const { userId } = await createUser(
       trx,
@@ -221,6 +275,39 @@ export async function seedDemo(
       await grantInvitationAccess(trx, { doorId, userId, grantedBy: null }, now);
     }
     await trx.insertInto('door_names').values({ door_id: kitty, user_id: userId, name: 'Kitty' }).execute();
+    // The Marketplace: made by the owner's Admin through the owners' own services. The accounts are
+    // new (the old ones went above with their properties, listings and bookings), so a re-run
+    // makes them once.
+    const owner = {
+      userId: admins.get(DEMO_PROPERTY.owner)!,
+      accountId: accounts.get(DEMO_PROPERTY.owner)!,
+      role: 'admin' as const,
+    };
+    const gateIndex = TESTING_CONTROLLERS.find(
+      (c) => c.blackboxCode === DEMO_PROPERTY.gate.blackboxCode,
+    )!.doors.indexOf(DEMO_PROPERTY.gate.door);
+    const property = await createProperty(
+      trx,
+      owner,
+      {
+        name: DEMO_PROPERTY.name,
+        address: DEMO_PROPERTY.address,
+        latitude: DEMO_PROPERTY.latitude,
+        longitude: DEMO_PROPERTY.longitude,
+        timeZone: DEMO_PROPERTY.timeZone,
+        doorIds: [doorsByCode.get(DEMO_PROPERTY.gate.blackboxCode)![gateIndex]!],
+      },
+      now,
+    );
+    for (const listing of DEMO_LISTINGS) {
+      const created = await createListing(
+        trx,
+        owner,
+        { ...listing, propertyId: property.id, rates: { ...listing.rates } },
+        now,
+      );
+      await publishListing(trx, owner, created.id, now);
+    }
     await clients.create(
       {
         id: clientId,

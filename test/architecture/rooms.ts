@@ -39,7 +39,7 @@ export const ROOMS = {
   idempotency: FOUNDATION,
   observability: [...FOUNDATION, 'webhooks'],
   // Demo data: creates accounts, doors and applications through the rooms' own functions.
-  demo: [...CORE, 'oauth'],
+  demo: [...CORE, 'oauth', 'marketplace'],
   // Edges: parse, call, render. The API never imports pages; pages never import the API.
   api: BELOW_EDGES,
   web: [...BELOW_EDGES, 'demo'],

@@ -41,7 +41,8 @@ describe('a guest link on a phone: scheduled → active (Open works) → revoked
     });
     other = await startTestApp({ env, clock, shareDatabaseWith: host });
     admin = (await host.tokensFor({ user: TEST_OWNER, scope: 'opendoor,guests' })).access_token;
-    // The host's address is where the guest goes (no property holds these doors).
+    // The host has an address of their own; the Garage, the first door of the pass, is the gate of
+    // the demo property (running.md), so the property's address is where the guest goes.
     await host.ctx.db
       .updateTable('users')
       .set({
@@ -118,7 +119,7 @@ describe('a guest link on a phone: scheduled → active (Open works) → revoked
     assert.equal(await page.locator('.code').textContent(), created.body.data.code);
     assert.match(
       (await page.locator('dl.facts').textContent()) ?? '',
-      /12 Elm Street, Springfield, IL 62704, US/,
+      /14 West 33rd Street, New York, NY 10001, US/,
     );
     assert.match((await page.locator('dl.facts').textContent()) ?? '', /Sat, 7 Mar 2026, 16:00 – 20:00/);
     await assertFitsPhoneWidth(page, 'the guest page, scheduled');

@@ -158,6 +158,34 @@ describe('parqex demo', { concurrency: true }, () => {
         ['Jane Roe', 'ParqEx Production', 'ParqEx Test'],
         'the old testing accounts are gone, not left beside the new ones',
       );
+      // The demo marketplace came back once: one property of "ParqEx Test", gated by its Garage,
+      // with its two published listings.
+      const listings = await box
+        .db()
+        .selectFrom('listings')
+        .innerJoin('properties', 'properties.id', 'listings.property_id')
+        .innerJoin('accounts', 'accounts.id', 'properties.account_id')
+        .innerJoin('property_doors', 'property_doors.property_id', 'properties.id')
+        .innerJoin('doors', 'doors.id', 'property_doors.door_id')
+        .select(['accounts.name as account', 'properties.name as property', 'doors.name as gate'])
+        .select(['listings.title', 'listings.kind', 'listings.capacity', 'listings.status'])
+        .orderBy('listings.title')
+        .execute();
+      assert.deepEqual(
+        listings.map((l) => [l.account, l.property, l.gate, l.title, l.kind, Number(l.capacity), l.status]),
+        [
+          ['ParqEx Test', 'ParqEx Test Garage', 'Garage', 'Driveway space', 'space', 1, 'published'],
+          [
+            'ParqEx Test',
+            'ParqEx Test Garage',
+            'Garage',
+            'Garage — any of 10 spaces',
+            'pool',
+            10,
+            'published',
+          ],
+        ],
+      );
       const clients = await box.db().selectFrom('clients').select('id').orderBy('id').execute();
       assert.deepEqual(clients.map((c) => c.id).sort(), [DEMO_CLIENT_ID, otherClient.client_id].sort());
       const jane = await box

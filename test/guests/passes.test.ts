@@ -445,6 +445,8 @@ describe("a pass's zone: its first door's property, else the host's", () => {
         updated_at: now,
       })
       .execute();
+    // The Garage is the Paris property's gate only (the demo property's gate is taken off it).
+    await app.ctx.db.deleteFrom('property_doors').where('door_id', '=', w.doors.garage.id).execute();
     await app.ctx.db
       .insertInto('property_doors')
       .values({ property_id: 'p-paris', door_id: w.doors.garage.id })

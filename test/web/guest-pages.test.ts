@@ -96,7 +96,8 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
     const link = await createOnPage({ email: 'maya@example.com', plate: 'KJT 4471' }, [garage]);
     const [mail] = await listDevMailbox(app.ctx.db, 1);
     assert.equal(mail?.to, 'maya@example.com');
-    assert.equal(mail?.subject, 'ParqEx Test invited you');
+    // The Garage is the gate of the demo property (running.md): the invitation names it.
+    assert.equal(mail?.subject, 'ParqEx Test invited you at ParqEx Test Garage');
     assert.ok(mail?.text.includes(link), 'the email carries the link');
     const page = await owner.get('/guests');
     assert.match(mainText(page.text_), /Maya Lindqvist Active/);
