@@ -12,9 +12,9 @@ export interface VaryingPart {
    * run and is reported as `exhausted`. `cycle`: round and round. `random`: any line, each time.
    */
   order: 'once' | 'cycle' | 'random';
-  /** Where `{value}` is substituted: the body, or the Authorization header. */
-  into: 'body' | 'authorization';
-  /** The body or header with a `{value}` placeholder. */
+  /** Where `{value}` is substituted: the body, the Authorization header, or the path (a query string). */
+  into: 'body' | 'authorization' | 'path';
+  /** The body, header or path with a `{value}` placeholder. */
   template: string;
 }
 

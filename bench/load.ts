@@ -63,6 +63,7 @@ function toAutocannon(
       }
       const filled = vary.template.replace('{value}', () => value);
       if (vary.into === 'body') return { ...built, body: filled };
+      if (vary.into === 'path') return { ...built, path: filled };
       return { ...built, headers: { ...built.headers, Authorization: filled } };
     },
   };

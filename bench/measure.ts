@@ -85,11 +85,11 @@ export async function measureRow(
   const memory = sampler.stop();
   if (load.settleMs !== null && load.settleMs > 1000)
     settings.log(`  ${row.id}: the warm-up's backlog took ${(load.settleMs / 1000).toFixed(1)} s to clear`);
-  const problems = [...problemsOf(load), ...loggedErrors()];
+  const problems = [...problemsOf(load, String(row.status ?? 200)), ...loggedErrors()];
   return { ...base, load, peakRssBytes: memory.peakBytes, processes: memory.processes, problems };
 }
 
-function problemsOf(load: LoadResult): string[] {
+function problemsOf(load: LoadResult, expected: string): string[] {
   const problems: string[] = [];
   const phases: [string, LoadFigures | null][] = [
     ['warm-up', load.warmup],
@@ -97,7 +97,7 @@ function problemsOf(load: LoadResult): string[] {
   ];
   for (const [phase, figures] of phases) {
     if (!figures) continue;
-    const unexpected = Object.entries(figures.statuses).filter(([status]) => status !== '200');
+    const unexpected = Object.entries(figures.statuses).filter(([status]) => status !== expected);
     if (unexpected.length > 0) {
       const list = unexpected.map(([status, n]) => `${n} × ${status}`).join(', ');
       problems.push(`${phase}: unexpected statuses ${list}`);

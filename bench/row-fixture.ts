@@ -8,6 +8,7 @@ import { localDate } from '../src/lib/time.ts';
 import { migrate, openDatabase } from '../src/storage/database.ts';
 import { analyzeAfterBulkLoad, prepareBulkLoad } from './bulk-insert.ts';
 import type { FreshDatabase } from './fresh-database.ts';
+import { CITY_LISTINGS, seedCity, writeBookingBodies, writeSearchQueries } from './marketplace-seed.ts';
 import type { RowFixture, RowId } from './rows.ts';
 import {
   seedAccessToken,
@@ -29,6 +30,9 @@ export interface Seeded {
   historyEvents: number;
   doors: number;
   controllers: number;
+  /** The Marketplace rows' city (0 without them) and the quotes seeded for `book`. */
+  listings: number;
+  quotes: number;
 }
 
 export async function seedRowFixture(
@@ -79,6 +83,19 @@ export async function seedRowFixture(
     const codes = wants('code')
       ? await seedCodes(open.db, person, client, codeCount, join(runDir, 'codes.txt'), Date.now())
       : undefined;
+    const marketplace = wants('search') || wants('book');
+    const city = marketplace ? await seedCity(open.db, now) : undefined;
+    const bookingsToken = marketplace
+      ? await seedAccessToken(open.db, person, client, now, ['BOOKINGS'])
+      : undefined;
+    const search = wants('search') ? writeSearchQueries(runDir, now) : undefined;
+    // A booking is a write of a dozen statements and a charge: it cannot reach a quarter of the
+    // bare server's rate (refresh, seven statements, reaches 0.03). Running out would be reported.
+    const quotes = wants('book') ? Math.ceil(singleUse / 4) : 0;
+    const book =
+      city && wants('book')
+        ? await writeBookingBodies(open.db, database.url, city, person, quotes, runDir, Date.now())
+        : undefined;
     await analyzeAfterBulkLoad(open.db, open.dialect);
     const doorIds = devices.flatMap((d) => d.doorIds);
     const fixture: RowFixture = {
@@ -91,6 +108,9 @@ export async function seedRowFixture(
       historyStartDate: localDate(now - 31 * 86_400_000, person.timeZone),
       ...(refresh ? { refresh } : {}),
       ...(codes ? { codes } : {}),
+      ...(bookingsToken ? { bookingsToken } : {}),
+      ...(search ? { search } : {}),
+      ...(book ? { book } : {}),
       toggleBodiesFile: writeToggleBodies(
         runDir,
         doorIds.filter((id) => id !== historyDoorId),
@@ -105,6 +125,8 @@ export async function seedRowFixture(
         historyEvents,
         doors: doorIds.length,
         controllers: devices.length,
+        listings: city ? CITY_LISTINGS : 0,
+        quotes,
       },
     };
   } finally {

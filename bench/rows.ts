@@ -5,7 +5,16 @@
 import type { LoadRequest } from './load-spec.ts';
 import type { BenchClient, BenchPerson } from './seed.ts';
 
-export const ROW_IDS = ['user-info', 'refresh', 'code', 'sync', 'history', 'toggle'] as const;
+export const ROW_IDS = [
+  'user-info',
+  'refresh',
+  'code',
+  'sync',
+  'history',
+  'toggle',
+  'search',
+  'book',
+] as const;
 export type RowId = (typeof ROW_IDS)[number];
 
 /** What a row should reach on the reference set-up (2 cores, SQLite, one process, 50 connections). */
@@ -31,6 +40,8 @@ export interface Row {
   /** Sent once each before the load; all must pass. */
   checks: Check[];
   load: LoadRequest[];
+  /** The status every answer of the load must have (default 200). */
+  status?: number;
 }
 
 export interface RowFixture {
@@ -46,6 +57,12 @@ export interface RowFixture {
   refresh?: { file: string; check: string };
   codes?: { file: string; check: string; expiresAt: number };
   toggleBodiesFile: string;
+  /** Scope `BOOKINGS`, for the bench person (the renter of the Marketplace rows). */
+  bookingsToken?: string;
+  /** Search query strings (one point of the city each), and one at its centre for the check. */
+  search?: { file: string; check: string };
+  /** Booking bodies, each of its own signed quote, and one more for the check. */
+  book?: { file: string; check: string; expiresAt: number };
 }
 
 const P99_TARGET_MS = 25;
@@ -56,6 +73,8 @@ export const TARGETS: Record<RowId, RowTarget> = {
   sync: { ratio: 0.3, p99Ms: P99_TARGET_MS },
   history: { ratio: 0.3, p99Ms: P99_TARGET_MS },
   toggle: {},
+  search: { ratio: 0.1, p99Ms: 50 },
+  book: { ratio: 0.05, p99Ms: 50 },
 };
 
 const TOKEN_PATH = '/oauth/v2/endpoints/token/';
@@ -254,6 +273,45 @@ export function buildRows(fixture: RowFixture, ids: readonly RowId[], gzip: bool
         ],
       };
     },
+    search: () => {
+      const search = fixture.search!;
+      const headers = apiHeaders(fixture.bookingsToken!, gzip);
+      const path = (query: string) => `/oauth/v1/endpoints/listings/search?${query}`;
+      return {
+        id: 'search',
+        title: 'GET listings/search (1 km of 10k, 3 h)',
+        target: TARGETS.search,
+        checks: [{ method: 'GET', path: path(search.check), headers, expect: expectSearch }],
+        load: [
+          {
+            method: 'GET',
+            path: path(''),
+            headers,
+            vary: { file: search.file, order: 'cycle', into: 'path', template: path('{value}') },
+          },
+        ],
+      };
+    },
+    book: () => {
+      const book = fixture.book!;
+      const headers = apiHeaders(fixture.bookingsToken!, gzip);
+      const path = '/oauth/v1/endpoints/bookings';
+      return {
+        id: 'book',
+        title: 'POST bookings (a quote each, simulated card)',
+        target: TARGETS.book,
+        checks: [{ method: 'POST', path, headers, body: book.check, expect: expectBooking }],
+        status: 201,
+        load: [
+          {
+            method: 'POST',
+            path,
+            headers,
+            vary: { file: book.file, order: 'once', into: 'body', template: '{value}' },
+          },
+        ],
+      };
+    },
   };
   return ids.map((id) => builders[id]());
 }
@@ -276,5 +334,24 @@ function expectHistoryPage(status: number, body: unknown): string | undefined {
   if (!Array.isArray(events) || events.length !== 100)
     return `expected a page of 100 events, got ${Array.isArray(events) ? events.length : 'none'}`;
   if (typeof body.data.next_cursor !== 'string') return 'expected a next_cursor after the first page';
+  return undefined;
+}
+
+function expectSearch(status: number, body: unknown): string | undefined {
+  if (status !== 200 || !isObject(body) || !isObject(body.data))
+    return `status ${status}: ${JSON.stringify(body)}`;
+  const items = body.data.items;
+  if (!Array.isArray(items) || items.length < 10)
+    return `expected a few dozen listings within 1 km of the centre, got ${Array.isArray(items) ? items.length : 'none'}`;
+  const first = items[0] as unknown;
+  if (!isObject(first) || !isObject(first.quote) || typeof first.quote.id !== 'string')
+    return `expected each listing with its quote, got ${JSON.stringify(first)}`;
+  return undefined;
+}
+
+function expectBooking(status: number, body: unknown): string | undefined {
+  if (status !== 201) return `status ${status}: ${JSON.stringify(body)}`;
+  if (!isObject(body) || !isObject(body.data) || body.data.status !== 'confirmed')
+    return `expected a confirmed booking, got ${JSON.stringify(body)}`;
   return undefined;
 }

@@ -89,7 +89,7 @@ async function main(): Promise<number> {
           ],
           [
             'seeded',
-            `in ${s.seconds.toFixed(1)} s: ${s.controllers} controllers / ${s.doors} doors, ${s.historyEvents.toLocaleString('en-US')} history events, ${s.refreshTokens.toLocaleString('en-US')} refresh tokens, ${s.codes.toLocaleString('en-US')} codes`,
+            `in ${s.seconds.toFixed(1)} s: ${s.controllers} controllers / ${s.doors} doors, ${s.historyEvents.toLocaleString('en-US')} history events, ${s.refreshTokens.toLocaleString('en-US')} refresh tokens, ${s.codes.toLocaleString('en-US')} codes${s.listings > 0 ? `, ${s.listings.toLocaleString('en-US')} listings, ${s.quotes.toLocaleString('en-US')} quotes` : ''}`,
           ],
         ]),
         '',

@@ -94,11 +94,12 @@ export async function seedAccessToken(
   person: BenchPerson,
   client: BenchClient,
   now: number,
+  scopes: Scope[] = SCOPES,
 ): Promise<string> {
   const store = new SqlOAuthStore(db);
   const grantId = uuid();
-  await store.createGrant({ id: grantId, userId: person.userId, clientId: client.id, scopes: SCOPES, now });
-  const pair = mintTokenPair({ grantId, clientId: client.id, userId: person.userId, scopes: SCOPES }, now, {
+  await store.createGrant({ id: grantId, userId: person.userId, clientId: client.id, scopes, now });
+  const pair = mintTokenPair({ grantId, clientId: client.id, userId: person.userId, scopes }, now, {
     // Long enough for any run.
     accessS: 86_400,
     refreshIdleS: 90 * 86_400,

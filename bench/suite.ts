@@ -4,6 +4,7 @@
  * again at the end (the machine is shared: the limit is the better of the two).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { QUOTE_TTL_MS } from './marketplace-seed.ts';
 import { type LoadSettings, measureRow, type RowMeasurement } from './measure.ts';
 import type { BenchOptions } from './options.ts';
 import { type Seeded, seedRowFixture } from './row-fixture.ts';
@@ -59,7 +60,12 @@ export async function runSuite(context: RunContext): Promise<SuiteResult> {
   const rows: RowMeasurement[] = [];
   for (const row of buildRows(fixture, options.only, options.gzip)) {
     log(`row ${row.id}: ${options.warmupS} s warm-up, ${options.durationS} s measured …`);
-    const refusal = row.id === 'code' ? codesTooOld(fixture, options) : undefined;
+    const refusal =
+      row.id === 'code'
+        ? codesTooOld(fixture, options)
+        : row.id === 'book'
+          ? quotesTooOld(fixture, options)
+          : undefined;
     rows.push(await measureRow(row, server, settings, refusal));
     logProblems(rows.at(-1)!, log);
     await sleep(500);
@@ -112,6 +118,14 @@ function codesTooOld(fixture: RowFixture, options: BenchOptions): string | undef
   const needed = (options.warmupS + options.durationS + 30) * 1000;
   if (fixture.codes && fixture.codes.expiresAt - Date.now() < needed)
     return `not loaded: the seeded codes (valid ${CODE_TTL_MS / 60_000} min) would expire during the row; use a shorter --duration or --only code`;
+  return undefined;
+}
+
+/** Quotes live 10 minutes from seeding, like codes. */
+function quotesTooOld(fixture: RowFixture, options: BenchOptions): string | undefined {
+  const needed = (options.warmupS + options.durationS + 30) * 1000;
+  if (fixture.book && fixture.book.expiresAt - Date.now() < needed)
+    return `not loaded: the seeded quotes (valid ${QUOTE_TTL_MS / 60_000} min) would expire during the row; use a shorter --duration or --only book`;
   return undefined;
 }
 

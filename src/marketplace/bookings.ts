@@ -270,7 +270,21 @@ export async function book(
     // place; settlement asks again with the same key and confirms or deletes it.
     throw error;
   }
-  await confirmPending(deps, bookingId, charge, now);
+  const confirmed = await confirmPending(deps, bookingId, charge, now);
+  // What readBooking would read back, from what transaction 2 returned (one statement fewer); a
+  // booking another process settled meanwhile is read.
+  if (confirmed)
+    return bookingOf(
+      {
+        ...confirmed.booking,
+        time_zone: plan.property.timeZone,
+        order_id: confirmed.order.id,
+        order_status: 'paid',
+        currency: confirmed.order.currency,
+        order_total: plan.price.lines.reduce((sum, line) => sum + line.amount.amount, 0),
+      },
+      now,
+    );
   return (await readBooking(deps.db, bookingId, now))!;
 }
 
@@ -388,35 +402,23 @@ async function deletePending(db: Db, bookingId: string): Promise<void> {
 }
 
 /** Transaction 2: a pending booking whose charge succeeded becomes confirmed (once, whoever gets there first). */
-async function confirmPending(
-  deps: MarketplaceDeps,
-  bookingId: string,
-  charge: Charge,
-  now: number,
-): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
+async function confirmPending(deps: MarketplaceDeps, bookingId: string, charge: Charge, now: number) {
+  return deps.db.transaction().execute(async (trx) => {
+    // UPDATE … RETURNING: the change and the row in one statement each (SQLite ≥ 3.35, PostgreSQL).
+    const booking = await trx
       .updateTable('bookings')
       .set({ status: 'confirmed' })
       .where('id', '=', bookingId)
       .where('status', '=', 'pending')
+      .returningAll()
       .executeTakeFirst();
-    if (updated.numUpdatedRows !== 1n) return; // settled meanwhile by another process
-    const booking = await trx
-      .selectFrom('bookings')
-      .selectAll()
-      .where('id', '=', bookingId)
-      .executeTakeFirstOrThrow();
+    if (!booking) return undefined; // settled meanwhile by another process
     const order = await trx
-      .selectFrom('orders')
-      .selectAll()
-      .where('booking_id', '=', bookingId)
-      .executeTakeFirstOrThrow();
-    await trx
       .updateTable('orders')
       .set({ status: 'paid', updated_at: now })
-      .where('id', '=', order.id)
-      .execute();
+      .where('booking_id', '=', bookingId)
+      .returning(['id', 'currency'])
+      .executeTakeFirstOrThrow();
     await trx
       .insertInto('payments')
       .values({
@@ -444,6 +446,7 @@ async function confirmPending(
       plate: booking.plate,
       total: money(charge.amount, charge.currency),
     });
+    return { booking, order };
   });
 }
 

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../storage/schema.ts';
 import type { PaymentProcessor } from './payments/payment-processor.ts';
@@ -14,7 +15,7 @@ export interface MarketplaceDeps {
   /** `PARQEX_SERVICE_FEE_PERCENT` (0 = no fee line). */
   readonly serviceFeePercent: number;
   /** Signs quote ids (quote-tokens.ts): `quoteKey(<the server's secret key>)`. */
-  readonly quoteKey: Buffer;
+  readonly quoteKey: KeyObject;
   /** `PARQEX_BOOKING_GRACE_MINUTES` in milliseconds: a booking's grant runs this long before and after its window. */
   readonly bookingGraceMs: number;
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * A quote's id is the quote itself, signed (products.md §1: quotes valid 10 minutes). Search gives
@@ -29,16 +29,35 @@ const VERSION = 'q1';
 /** Longer ids are refused before any work: a real one is about 250 characters. */
 export const MAX_QUOTE_ID_LENGTH = 1024;
 
-/** A key of its own for quotes, derived from the server's secret key. */
-export function quoteKey(secretKey: string): Buffer {
-  return createHmac('sha256', secretKey).update('parqex quote tokens v1').digest();
+/**
+ * A key of its own for quotes, derived from the server's secret key. A `KeyObject`, made once: an
+ * HMAC keyed with a raw Buffer imports the key again on every call (a fifth of the time of a 50-result
+ * search went there; with the KeyObject an HMAC costs a fifth as much).
+ */
+export function quoteKey(secretKey: string): KeyObject {
+  return createSecretKey(createHmac('sha256', secretKey).update('parqex quote tokens v1').digest());
 }
 
-function mac(key: Buffer, signed: string): Buffer {
+function mac(key: KeyObject, signed: string): Buffer {
   return createHmac('sha256', key).update(signed).digest();
 }
 
-export function signQuote(key: Buffer, claims: QuoteClaims): string {
+const NONCE_BYTES = 9;
+let nonces = Buffer.alloc(0);
+let noncesUsed = 0;
+
+/** 72 random bits, cut from a pool refilled 4 KiB at a time (one `randomBytes` per 455 quotes). */
+function nonce(): string {
+  if (noncesUsed + NONCE_BYTES > nonces.length) {
+    nonces = randomBytes(4095);
+    noncesUsed = 0;
+  }
+  const slice = nonces.subarray(noncesUsed, noncesUsed + NONCE_BYTES);
+  noncesUsed += NONCE_BYTES;
+  return slice.toString('base64url');
+}
+
+export function signQuote(key: KeyObject, claims: QuoteClaims): string {
   const payload = Buffer.from(
     JSON.stringify([
       claims.listingId,
@@ -49,7 +68,7 @@ export function signQuote(key: Buffer, claims: QuoteClaims): string {
       claims.currency,
       claims.amounts,
       claims.expiresAt,
-      randomBytes(9).toString('base64url'),
+      nonce(),
     ]),
   ).toString('base64url');
   const signed = `${VERSION}.${payload}`;
@@ -59,7 +78,7 @@ export function signQuote(key: Buffer, claims: QuoteClaims): string {
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
 /** The claims of a genuine quote id, or undefined for anything else (expiry is the caller's check). */
-export function verifyQuote(key: Buffer, id: string): QuoteClaims | undefined {
+export function verifyQuote(key: KeyObject, id: string): QuoteClaims | undefined {
   if (typeof id !== 'string' || id.length > MAX_QUOTE_ID_LENGTH) return undefined;
   const parts = id.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION) return undefined;

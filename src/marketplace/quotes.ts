@@ -33,6 +33,8 @@ import {
 export const DEFAULT_RADIUS_M = 1600;
 export const MAX_RADIUS_M = 20_000;
 export const MAX_SEARCH_RESULTS = 50;
+/** A search box of at most this many listings is read in one query (search's phase 1). */
+const ONE_QUERY_ROWS = 300;
 const EARTH_RADIUS_M = 6_371_008.8;
 const METRES_PER_DEGREE = 111_320;
 
@@ -105,27 +107,61 @@ export async function searchListings(
   const dLat = radius / METRES_PER_DEGREE;
   const cos = Math.cos((Math.min(89.9, Math.abs(lat) + dLat) * Math.PI) / 180);
   const dLng = radius / (METRES_PER_DEGREE * cos);
-  // Phase 1, cheap: ids and positions in the box (the `properties_location` index), exact distance,
-  // nearest first.
-  let query = deps.db
-    .selectFrom('listings as l')
-    .innerJoin('properties as p', 'p.id', 'l.property_id')
-    .select(['l.id', 'p.latitude', 'p.longitude'])
-    .where('p.latitude', '>=', lat - dLat)
-    .where('p.latitude', '<=', lat + dLat)
-    .where('l.status', '=', 'published');
-  const west = lng - dLng;
-  const east = lng + dLng;
-  if (dLng < 180) {
-    if (west >= -180 && east <= 180) {
-      query = query.where('p.longitude', '>=', west).where('p.longitude', '<=', east);
-    } else {
-      // The box crosses the antimeridian: two ranges.
-      const [w, e] = west < -180 ? [west + 360, east] : [west, east - 360];
-      query = query.where((eb) => eb.or([eb('p.longitude', '>=', w), eb('p.longitude', '<=', e)]));
+  // Phase 1: the listings in the box (the `properties_location` index), exact distance, nearest
+  // first. A box of up to ONE_QUERY_ROWS listings (a city's 1–2 km: a few dozen) is read whole in
+  // this one query; a bigger one (a 20 km radius over a city) is read again as ids and positions
+  // only, its rows then fetched a slice at a time (phase 2), so memory stays bounded.
+  const inBox = <Q extends { where: (...args: never[]) => unknown }>(query: Q): Q => {
+    // biome-ignore lint/suspicious/noExplicitAny: the same filter on two select shapes
+    let q = query as any;
+    q = q
+      .where('p.latitude', '>=', lat - dLat)
+      .where('p.latitude', '<=', lat + dLat)
+      .where('l.status', '=', 'published');
+    const west = lng - dLng;
+    const east = lng + dLng;
+    if (dLng < 180) {
+      if (west >= -180 && east <= 180) {
+        q = q.where('p.longitude', '>=', west).where('p.longitude', '<=', east);
+      } else {
+        // The box crosses the antimeridian: two ranges.
+        const [w, e] = west < -180 ? [west + 360, east] : [west, east - 360];
+        // biome-ignore lint/suspicious/noExplicitAny: see above
+        q = q.where((eb: any) => eb.or([eb('p.longitude', '>=', w), eb('p.longitude', '<=', e)]));
+      }
     }
-  }
-  const nearest = (await query.execute())
+    return q as Q;
+  };
+  const fullRows = () =>
+    deps.db
+      .selectFrom('listings as l')
+      .innerJoin('properties as p', 'p.id', 'l.property_id')
+      .selectAll('l')
+      .select([
+        'p.id as p_id',
+        'p.account_id as p_account_id',
+        'p.name as p_name',
+        'p.address as p_address',
+        'p.latitude as p_latitude',
+        'p.longitude as p_longitude',
+        'p.time_zone as p_time_zone',
+        'p.created_at as p_created_at',
+        'p.updated_at as p_updated_at',
+      ]);
+  type Row = Awaited<ReturnType<ReturnType<typeof fullRows>['execute']>>[number];
+  const whole = await inBox(fullRows())
+    .limit(ONE_QUERY_ROWS + 1)
+    .execute();
+  const prefetched = whole.length <= ONE_QUERY_ROWS ? new Map(whole.map((r) => [r.id, r])) : undefined;
+  const positions = prefetched
+    ? whole.map((r) => ({ id: r.id, latitude: r.p_latitude, longitude: r.p_longitude }))
+    : await inBox(
+        deps.db
+          .selectFrom('listings as l')
+          .innerJoin('properties as p', 'p.id', 'l.property_id')
+          .select(['l.id', 'p.latitude', 'p.longitude']),
+      ).execute();
+  const nearest = positions
     .map((row) => ({
       id: row.id,
       distance: distanceMetres(lat, lng, Number(row.latitude), Number(row.longitude)),
@@ -163,28 +199,19 @@ export async function searchListings(
   const found: Found[] = [];
   for (let i = 0; i < nearest.length && found.length < MAX_SEARCH_RESULTS; i += 100) {
     const slice = nearest.slice(i, i + 100);
-    const rows = await deps.db
-      .selectFrom('listings as l')
-      .innerJoin('properties as p', 'p.id', 'l.property_id')
-      .selectAll('l')
-      .select([
-        'p.id as p_id',
-        'p.account_id as p_account_id',
-        'p.name as p_name',
-        'p.address as p_address',
-        'p.latitude as p_latitude',
-        'p.longitude as p_longitude',
-        'p.time_zone as p_time_zone',
-        'p.created_at as p_created_at',
-        'p.updated_at as p_updated_at',
-      ])
-      .where(
-        'l.id',
-        'in',
-        slice.map((c) => c.id),
-      )
-      .execute();
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byId: Map<string, Row> =
+      prefetched ??
+      new Map(
+        (
+          await fullRows()
+            .where(
+              'l.id',
+              'in',
+              slice.map((c) => c.id),
+            )
+            .execute()
+        ).map((r) => [r.id, r]),
+      );
     const candidates: Found[] = [];
     for (const { id, distance } of slice) {
       const row = byId.get(id);

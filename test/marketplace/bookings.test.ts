@@ -591,6 +591,44 @@ describe(`bookings (${TEST_DIALECT})`, () => {
     );
   });
 
+  test('search in a crowded box (more listings than one query reads): still the nearest 50, nearest first', async () => {
+    // 20 garages of 16 listings, 50 m apart going north: 320 listings in the box of a 2 km search.
+    const byProperty: string[][] = [];
+    for (let k = 0; k < 20; k++) {
+      const property = await insertProperty(
+        app.ctx.db,
+        { accountId: owner.accountId, latitude: 51.5 + (k * 50) / 111_320, longitude: -0.12 },
+        NOW,
+      );
+      const listings: string[] = [];
+      for (let i = 0; i < 16; i++)
+        listings.push(
+          await insertListing(app.ctx.db, { propertyId: property, accountId: owner.accountId }, NOW),
+        );
+      byProperty.push(listings);
+    }
+    const results = await searchListings(
+      deps,
+      stranger,
+      {
+        latitude: 51.5,
+        longitude: -0.12,
+        radiusM: 2000,
+        starts: '2027-03-04T09:00',
+        ends: '2027-03-04T11:00',
+      },
+      NOW,
+    );
+    assert.equal(results.length, 50);
+    const ids = results.map((r) => r.listing.id);
+    // The three nearest garages whole (48), then two of the fourth.
+    assert.deepEqual(ids.slice(0, 16).sort(), [...byProperty[0]!].sort());
+    assert.deepEqual(ids.slice(16, 32).sort(), [...byProperty[1]!].sort());
+    assert.deepEqual(ids.slice(32, 48).sort(), [...byProperty[2]!].sort());
+    assert.ok(ids.slice(48).every((id) => byProperty[3]!.includes(id)));
+    for (let i = 1; i < results.length; i++) assert.ok(results[i - 1]!.distanceM <= results[i]!.distanceM);
+  });
+
   test('search: published, open, free listings within the radius, nearest first, each with a stored quote', async () => {
     const far = await insertProperty(
       app.ctx.db,
