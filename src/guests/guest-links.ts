@@ -1,4 +1,5 @@
 import { DoorNotFound } from '../access/errors.ts';
+import { findGuestGrant } from '../access/grants.ts';
 import { type ToggleResult, toggleDoor } from '../access/toggle.ts';
 import { randomToken, safeEqual, sha256 } from '../lib/crypto.ts';
 import { type DoorPlace, placesOfDoors } from '../marketplace/door-properties.ts';
@@ -146,6 +147,12 @@ export async function openWithLink(
   if (!pass) throw new GuestLinkNotUsable('unknown');
   if (pass.status !== 'active') throw new GuestLinkNotUsable(pass.status);
   if (!pass.doorIds.includes(doorId)) throw new DoorNotFound(doorId);
+  // A lent booking cancelled ended the pass's grants (marketplace/transfer.ts): the pass is over.
+  if (
+    pass.bookingId !== null &&
+    !(await findGuestGrant(deps.db, doorId, { source: 'guest_pass', sourceId: pass.id }, now))
+  )
+    throw new GuestLinkNotUsable('revoked');
   return toggleDoor(
     deps.toggleDeps,
     {

@@ -33,6 +33,7 @@ import { monthlyQuoteLines, type PriceLine, type Quote, quoteLines, SERVICE_FEE_
 import { verifyQuote } from './quote-tokens.ts';
 import { addLocalMonth, priceWindow } from './quotes.ts';
 import type { Actor, Booking, BookingStatus, Listing, Page, PageRequest, Property } from './records.ts';
+import { endLentGrants } from './transfer.ts';
 
 /**
  * Bookings (products.md §1 "Book", "Cancel", "No double booking, ever"). See README.md for the
@@ -601,7 +602,11 @@ export async function cancelBooking(
       .where('status', '=', 'confirmed')
       .executeTakeFirst();
     if (updated.numUpdatedRows !== 1n) throw new BookingNotCancellable('cancelled');
-    if (booking.plan === 'hourly' || refund) await endGrantsOfSource(trx, 'booking', booking.id, now);
+    if (booking.plan === 'hourly' || refund) {
+      await endGrantsOfSource(trx, 'booking', booking.id, now);
+      // A window lent to a guest ends with it: their grants end too (transfer.ts), at once.
+      await endLentGrants(trx, booking.id, now);
+    }
     if (refunds.length > 0) {
       await trx
         .insertInto('payments')
