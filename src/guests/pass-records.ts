@@ -24,7 +24,7 @@ export interface GuestPass {
   timeZone: string;
   /** The doors the guest may open inside the window, sorted. */
   doorIds: string[];
-  /** The host's booking transferred to the guest; null when none (transfer comes later). */
+  /** The host's booking lent to the guest (`transferBooking`); null when none. */
   bookingId: string | null;
   /** 8 characters, human-readable. */
   code: string;

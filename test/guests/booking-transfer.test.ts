@@ -9,7 +9,7 @@ import { book, cancelBooking } from '../../src/marketplace/bookings.ts';
 import { quoteListing } from '../../src/marketplace/quotes.ts';
 import type { Actor } from '../../src/marketplace/records.ts';
 import { insertListing, insertProperty } from '../helpers/marketplace-fixtures.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { JOHN, PRODUCTION_OWNER, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { TEST_DIALECT } from '../helpers/test-database.ts';
 import { DAY, GUEST, guestRowCounts, guestWorld, HOUR, iso, MINUTE } from './guest-fixtures.ts';
 
@@ -232,5 +232,103 @@ describe(`lending a booking to a guest (${TEST_DIALECT})`, () => {
     await assert.rejects(getPass(app.ctx.db, w.owner, pass.id, now), { code: 'guest_pass_not_found' });
     await assert.rejects(revokePass(app.ctx, w.owner, pass.id, now), { code: 'guest_pass_not_found' });
     assert.equal(await hostSeesGarage(day + 2 * HOUR), false, 'still lent');
+  });
+});
+
+describe(`lending a booking through the API: sync, the link, revocation (${TEST_DIALECT})`, () => {
+  const PASSES = '/oauth/v1/endpoints/guest-passes';
+  const SYNC = '/oauth/v1/endpoints/sync';
+  let app: TestApp;
+  let w: Awaited<ReturnType<typeof guestWorld>>;
+  let producer: string;
+  let john: string;
+  let bookingId: string;
+
+  async function syncDoorIds(token: string): Promise<string[]> {
+    const sync = await app.api(SYNC, token);
+    assert.equal(sync.status, 200, JSON.stringify(sync.body));
+    // biome-ignore lint/suspicious/noExplicitAny: the wire as a client reads it
+    return sync.body.devices.flatMap((d: any) => d.doors.map((door: any) => door.id as string));
+  }
+
+  before(async () => {
+    app = await startTestApp({ env: ENV });
+    w = await guestWorld(app);
+    producer = (await app.tokensFor({ user: PRODUCTION_OWNER, scope: 'opendoor,guests,bookings' }))
+      .access_token;
+    john = (await app.tokensFor({ user: JOHN, scope: 'opendoor,guests' })).access_token;
+    await setPermissions(app.ctx.db, w.owner, w.john.userId, { guests: true });
+    const now = app.ctx.clock.now();
+    const propertyId = await insertProperty(
+      app.ctx.db,
+      { accountId: w.owner.accountId, doorIds: [w.doors.garage.id] },
+      now,
+    );
+    const listingId = await insertListing(app.ctx.db, { propertyId, accountId: w.owner.accountId }, now);
+    // A booking that started a minute ago, for three hours.
+    const { quote } = await quoteListing(
+      app.ctx.marketplace,
+      w.production,
+      listingId,
+      { starts: iso(now - MINUTE), ends: iso(now + 3 * HOUR) },
+      now,
+    );
+    const booked = await book(
+      app.ctx.marketplace,
+      w.production,
+      { quoteId: quote.id, finalPrice: quote.total, plate: HOST_PLATE, paymentMethod: 'pm_card_visa' },
+      now,
+    );
+    bookingId = booked.id;
+  });
+  after(() => app.close());
+
+  test('lent: the host loses the gate in sync and the guest link opens it; revoked: the host has it back', async () => {
+    assert.ok((await syncDoorIds(producer)).includes(w.doors.garage.id), 'the booking gives the gate');
+    const created = await app.api(PASSES, producer, {
+      body: {
+        guest: { first_name: 'Maya', last_name: 'Lindqvist' },
+        plate: GUEST_PLATE,
+        booking_id: bookingId,
+      },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const pass = created.body.data;
+    assert.equal(pass.status, 'active');
+    assert.equal(pass.booking_id, bookingId);
+    assert.deepEqual(pass.door_ids, [w.doors.garage.id]);
+    assert.equal(pass.plate, GUEST_PLATE);
+    const token = pass.link.split('/g/')[1];
+    app.remember(token);
+
+    assert.equal((await syncDoorIds(producer)).includes(w.doors.garage.id), false, 'lent: gone from sync');
+    const opened = await openWithLink(app.ctx, token, w.doors.garage.id, app.ctx.clock.now());
+    assert.equal(opened.outcome, 'done');
+
+    const revoked = await app.api(`${PASSES}/${pass.id}`, producer, { method: 'DELETE' });
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+    assert.ok((await syncDoorIds(producer)).includes(w.doors.garage.id), 'back in sync at once');
+    await assert.rejects(openWithLink(app.ctx, token, w.doors.garage.id, app.ctx.clock.now()), {
+      code: 'guest_pass_revoked',
+    });
+  });
+
+  test("another person's booking: 404 booking_not_found; a window outside it: 422; door_ids with it: 400", async () => {
+    const before = await app.ctx.db.selectFrom('booking_transfers').selectAll().execute();
+    const guest = { first_name: 'Maya', last_name: 'Lindqvist' };
+    const foreign = await app.api(PASSES, john, { body: { guest, booking_id: bookingId } });
+    assert.equal(foreign.status, 404);
+    assert.equal(foreign.body.errors[0].code, 'booking_not_found');
+    const outside = await app.api(PASSES, producer, {
+      body: { guest, booking_id: bookingId, ends: iso(app.ctx.clock.now() + 4 * HOUR) },
+    });
+    assert.equal(outside.status, 422);
+    assert.equal(outside.body.errors[0].code, 'window_outside_booking');
+    const withDoors = await app.api(PASSES, producer, {
+      body: { guest, booking_id: bookingId, door_ids: [w.doors.garage.id] },
+    });
+    assert.equal(withDoors.status, 400);
+    assert.equal(withDoors.body.errors[0].code, 'invalid_guest_pass');
+    assert.deepEqual(await app.ctx.db.selectFrom('booking_transfers').selectAll().execute(), before);
   });
 });
