@@ -1,5 +1,5 @@
 import { DoorNotFound } from '../access/errors.ts';
-import { findGuestGrant } from '../access/grants.ts';
+import { listGrantsOfSource } from '../access/grants.ts';
 import { type ToggleResult, toggleDoor } from '../access/toggle.ts';
 import { randomToken, safeEqual, sha256 } from '../lib/crypto.ts';
 import { type DoorPlace, placesOfDoors } from '../marketplace/door-properties.ts';
@@ -44,7 +44,15 @@ export async function findPassByLink(
   const row = await selectPasses(db).where('p.link_hash', '=', hash).executeTakeFirst();
   if (!row || !safeEqual(row.link_hash, hash)) return undefined;
   const doors = await passDoorIds(db, [row.id]);
-  return passOf(row, doors.get(row.id) ?? [], now);
+  const pass = passOf(row, doors.get(row.id) ?? [], now);
+  if (pass.bookingId !== null && (pass.status === 'scheduled' || pass.status === 'active')) {
+    // A lent booking cancelled cut the pass's grants short (marketplace/transfer.ts): the link is
+    // over as if revoked. Its grants otherwise run at least to the pass's end.
+    const grants = await listGrantsOfSource(db, 'guest_pass', pass.id);
+    if (grants.every((g) => g.endsAt !== null && g.endsAt < pass.endsAt))
+      return { ...pass, status: 'revoked' };
+  }
+  return pass;
 }
 
 /** A door as the guest page shows it: its owner's name; its live state only while the pass is active. */
@@ -147,12 +155,6 @@ export async function openWithLink(
   if (!pass) throw new GuestLinkNotUsable('unknown');
   if (pass.status !== 'active') throw new GuestLinkNotUsable(pass.status);
   if (!pass.doorIds.includes(doorId)) throw new DoorNotFound(doorId);
-  // A lent booking cancelled ended the pass's grants (marketplace/transfer.ts): the pass is over.
-  if (
-    pass.bookingId !== null &&
-    !(await findGuestGrant(deps.db, doorId, { source: 'guest_pass', sourceId: pass.id }, now))
-  )
-    throw new GuestLinkNotUsable('revoked');
   return toggleDoor(
     deps.toggleDeps,
     {

@@ -603,9 +603,11 @@ export async function cancelBooking(
       .executeTakeFirst();
     if (updated.numUpdatedRows !== 1n) throw new BookingNotCancellable('cancelled');
     if (booking.plan === 'hourly' || refund) {
-      await endGrantsOfSource(trx, 'booking', booking.id, now);
-      // A window lent to a guest ends with it: their grants end too (transfer.ts), at once.
+      // A window lent to a guest ends with it: their grants end too (transfer.ts), at once. First: its
+      // update waits for a return committing meanwhile, so the renter's grants ended next include
+      // those that return gave back (PostgreSQL reads each statement afresh).
       await endLentGrants(trx, booking.id, now);
+      await endGrantsOfSource(trx, 'booking', booking.id, now);
     }
     if (refunds.length > 0) {
       await trx

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { findPlateGrant, listGrantsOfSource } from '../../src/access/grants.ts';
 import { listVisibleDoors } from '../../src/access/visible-doors.ts';
 import { setPermissions } from '../../src/accounts/permissions.ts';
-import { openWithLink } from '../../src/guests/guest-links.ts';
+import { openWithLink, viewByLink } from '../../src/guests/guest-links.ts';
 import { createPass, getPass, revokePass, updatePassWindow } from '../../src/guests/passes.ts';
 import { book, cancelBooking } from '../../src/marketplace/bookings.ts';
 import { quoteListing } from '../../src/marketplace/quotes.ts';
@@ -183,6 +183,9 @@ describe(`lending a booking to a guest (${TEST_DIALECT})`, () => {
       code: 'guest_pass_revoked',
     });
     assert.equal(await history(), before, 'no history entry');
+    const view = await viewByLink(app.ctx.db, token, cancelledAt + MINUTE);
+    assert.equal(view.pass.status, 'revoked', 'the guest page says it is over');
+    assert.ok(view.doors.every((d) => d.state === null), 'and shows no door state');
   });
 
   test('a window outside the booking: 422 window_outside_booking, nothing written; one lent already: 409', async () => {
