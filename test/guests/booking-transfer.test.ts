@@ -185,7 +185,10 @@ describe(`lending a booking to a guest (${TEST_DIALECT})`, () => {
     assert.equal(await history(), before, 'no history entry');
     const view = await viewByLink(app.ctx.db, token, cancelledAt + MINUTE);
     assert.equal(view.pass.status, 'revoked', 'the guest page says it is over');
-    assert.ok(view.doors.every((d) => d.state === null), 'and shows no door state');
+    assert.ok(
+      view.doors.every((d) => d.state === null),
+      'and shows no door state',
+    );
   });
 
   test('a window outside the booking: 422 window_outside_booking, nothing written; one lent already: 409', async () => {
@@ -250,7 +253,6 @@ describe(`lending a booking through the API: sync, the link, revocation (${TEST_
   async function syncDoorIds(token: string): Promise<string[]> {
     const sync = await app.api(SYNC, token);
     assert.equal(sync.status, 200, JSON.stringify(sync.body));
-    // biome-ignore lint/suspicious/noExplicitAny: the wire as a client reads it
     return sync.body.devices.flatMap((d: any) => d.doors.map((door: any) => door.id as string));
   }
 
