@@ -1,12 +1,18 @@
 import { DoorNotFound } from '../access/errors.ts';
-import { listGrantsOfSource } from '../access/grants.ts';
 import { type ToggleResult, toggleDoor } from '../access/toggle.ts';
 import { randomToken, safeEqual, sha256 } from '../lib/crypto.ts';
 import { type DoorPlace, placesOfDoors } from '../marketplace/door-properties.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
 import type { GuestDeps } from './deps.ts';
 import { GuestLinkNotUsable } from './errors.ts';
-import { type GuestPass, guestLabel, passDoorIds, passOf, selectPasses } from './pass-records.ts';
+import {
+  type GuestPass,
+  guestLabel,
+  lentPassCut,
+  passDoorIds,
+  passOf,
+  selectPasses,
+} from './pass-records.ts';
 
 /**
  * Guest links (products.md §2): `/g/<token>`, no account needed. The token is a 256-bit secret
@@ -44,15 +50,7 @@ export async function findPassByLink(
   const row = await selectPasses(db).where('p.link_hash', '=', hash).executeTakeFirst();
   if (!row || !safeEqual(row.link_hash, hash)) return undefined;
   const doors = await passDoorIds(db, [row.id]);
-  const pass = passOf(row, doors.get(row.id) ?? [], now);
-  if (pass.bookingId !== null && (pass.status === 'scheduled' || pass.status === 'active')) {
-    // A lent booking cancelled cut the pass's grants short (marketplace/transfer.ts): the link is
-    // over as if revoked. Its grants otherwise run at least to the pass's end.
-    const grants = await listGrantsOfSource(db, 'guest_pass', pass.id);
-    if (grants.every((g) => g.endsAt !== null && g.endsAt < pass.endsAt))
-      return { ...pass, status: 'revoked' };
-  }
-  return pass;
+  return lentPassCut(db, passOf(row, doors.get(row.id) ?? [], now));
 }
 
 /** A door as the guest page shows it: its owner's name; its live state only while the pass is active. */

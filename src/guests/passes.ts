@@ -29,6 +29,7 @@ import {
   type GuestPass,
   type GuestPassStatus,
   guestLabel,
+  lentPassCut,
   passDoorIds,
   passFacts,
   passOf,
@@ -355,7 +356,7 @@ export async function getPass(db: DbOrTrx, caller: Actor, passId: string, now: n
   const row = await query.executeTakeFirst();
   if (!row) throw new GuestPassNotFound(passId);
   const doors = await passDoorIds(db, [passId]);
-  return passOf(row, doors.get(passId) ?? [], now);
+  return lentPassCut(db, passOf(row, doors.get(passId) ?? [], now));
 }
 
 /**
@@ -409,9 +410,11 @@ export async function listPasses(
     db,
     page.map((r) => r.id),
   );
+  const items: GuestPass[] = [];
+  for (const r of page) items.push(await lentPassCut(db, passOf(r, doors.get(r.id) ?? [], now)));
   const last = page.at(-1);
   return {
-    items: page.map((r) => passOf(r, doors.get(r.id) ?? [], now)),
+    items,
     nextCursor: rows.length > limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
   };
 }

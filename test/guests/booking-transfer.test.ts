@@ -185,6 +185,11 @@ describe(`lending a booking to a guest (${TEST_DIALECT})`, () => {
     assert.equal(await history(), before, 'no history entry');
     const view = await viewByLink(app.ctx.db, token, cancelledAt + MINUTE);
     assert.equal(view.pass.status, 'revoked', 'the guest page says it is over');
+    assert.equal(
+      (await getPass(app.ctx.db, host, pass.id, cancelledAt)).status,
+      'revoked',
+      'and so does the API',
+    );
     assert.ok(
       view.doors.every((d) => d.state === null),
       'and shows no door state',
