@@ -128,13 +128,13 @@ export class GuestLinkNotUsable extends DomainError {
   }
 }
 
-/** `booking_id` (transferring a booking to the guest) waits for the Marketplace's `transferBooking`. */
-export class BookingTransferUnavailable extends DomainError {
+/** A pass that lends a booking keeps its window (the booking's share): revoke it and lend again. */
+export class LentWindowFixed extends DomainError {
   constructor() {
     super(
-      'booking_transfer_unavailable',
-      'not_implemented',
-      'transferring a booking to a guest is not available yet; give door_ids instead',
+      'lent_window_fixed',
+      'conflict',
+      'a pass lending a booking keeps its window; revoke it (the booking returns to you) and lend again',
     );
   }
 }

@@ -5,7 +5,14 @@ import { type DoorPlace, placesOfDoors } from '../marketplace/door-properties.ts
 import type { DbOrTrx } from '../storage/schema.ts';
 import type { GuestDeps } from './deps.ts';
 import { GuestLinkNotUsable } from './errors.ts';
-import { type GuestPass, guestLabel, passDoorIds, passOf, selectPasses } from './pass-records.ts';
+import {
+  type GuestPass,
+  guestLabel,
+  lentPassCut,
+  passDoorIds,
+  passOf,
+  selectPasses,
+} from './pass-records.ts';
 
 /**
  * Guest links (products.md §2): `/g/<token>`, no account needed. The token is a 256-bit secret
@@ -43,7 +50,7 @@ export async function findPassByLink(
   const row = await selectPasses(db).where('p.link_hash', '=', hash).executeTakeFirst();
   if (!row || !safeEqual(row.link_hash, hash)) return undefined;
   const doors = await passDoorIds(db, [row.id]);
-  return passOf(row, doors.get(row.id) ?? [], now);
+  return lentPassCut(db, passOf(row, doors.get(row.id) ?? [], now));
 }
 
 /** A door as the guest page shows it: its owner's name; its live state only while the pass is active. */

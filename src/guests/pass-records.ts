@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { listGrantsOfSource } from '../access/grants.ts';
 import type { Database, DbOrTrx } from '../storage/schema.ts';
 
 /**
@@ -24,7 +25,7 @@ export interface GuestPass {
   timeZone: string;
   /** The doors the guest may open inside the window, sorted. */
   doorIds: string[];
-  /** The host's booking transferred to the guest; null when none (transfer comes later). */
+  /** The host's booking lent to the guest (`transferBooking`); null when none. */
   bookingId: string | null;
   /** 8 characters, human-readable. */
   code: string;
@@ -119,4 +120,18 @@ export function passFacts(pass: GuestPass) {
     endsAt: pass.endsAt,
     bookingId: pass.bookingId,
   };
+}
+
+/**
+ * A pass lending a booking whose booking was cancelled: the Marketplace ended its grants early
+ * (marketplace/transfer.ts) without touching this product's row, so it reads as `revoked` (its link
+ * opens nothing; lists and the guest page say it is over). Its grants otherwise run at least to the
+ * pass's end. Other passes are returned as they are.
+ */
+export async function lentPassCut(db: DbOrTrx, pass: GuestPass): Promise<GuestPass> {
+  if (pass.bookingId === null || (pass.status !== 'scheduled' && pass.status !== 'active')) return pass;
+  const grants = await listGrantsOfSource(db, 'guest_pass', pass.id);
+  return grants.every((g) => g.endsAt !== null && g.endsAt < pass.endsAt)
+    ? { ...pass, status: 'revoked' }
+    : pass;
 }

@@ -9,16 +9,17 @@ import { findUserById, isEmailAddress, normalizeEmail } from '../accounts/users.
 import { hexId } from '../lib/crypto.ts';
 import { normalizePlate, plateMatchKey } from '../lib/plates.ts';
 import { placesOfDoors } from '../marketplace/door-properties.ts';
+import { type LendableBooking, transferBooking } from '../marketplace/transfer.ts';
 import type { Db, DbOrTrx, Dialect } from '../storage/schema.ts';
 import type { GuestDeps } from './deps.ts';
 import {
-  BookingTransferUnavailable,
   GuestPassEnded,
   GuestPassInputError,
   GuestPassNotFound,
   GuestsNotPermitted,
   InvalidPassQuery,
   InvalidWindow,
+  LentWindowFixed,
   WindowInPast,
 } from './errors.ts';
 import { publishGuestAccessList, publishGuestPass } from './guest-events.ts';
@@ -28,6 +29,7 @@ import {
   type GuestPass,
   type GuestPassStatus,
   guestLabel,
+  lentPassCut,
   passDoorIds,
   passFacts,
   passOf,
@@ -46,9 +48,15 @@ import { checkPolicy, readPolicy } from './policies.ts';
  * Seeing a pass: its host, and the account's Admin (every pass of the account). Anybody else — a
  * colleague, another account — gets `404 guest_pass_not_found`, nothing written.
  *
- * Booking transfer (`booking_id`) is not wired yet: the column is there and `createPass` refuses it
- * with `501 booking_transfer_unavailable`; when the Marketplace exposes `transferBooking`, the pass
- * takes the booking's window (default and bounds), gates and plate, and revocation returns it.
+ * Booking transfer (`booking_id`): the host lends a window of their own confirmed booking to the
+ * guest, through the Marketplace's one function `transferBooking` (marketplace/transfer.ts), called
+ * in the pass's own transaction. The pass takes the booking's gates (`door_ids` must be left out),
+ * its window (the default of `starts`/`ends`, and their bounds: else `422 window_outside_booking`)
+ * and, when the guest has none, its plate; the Marketplace cuts that window out of the host's grants
+ * and records the transfer with this pass's grant handle (`guest_pass`, the pass id). The guest's
+ * grants are the pass's, as for any pass. Revoking returns the rest of the window to the host at
+ * once; cancelling the booking ends the pass's grants (the Marketplace ends them by that handle) and
+ * its link refuses from then on. The window of such a pass is fixed (`409 lent_window_fixed`).
  */
 
 export type { GuestPass, GuestPassStatus } from './pass-records.ts';
@@ -60,9 +68,10 @@ export interface NewGuestPass {
   plate?: string | null;
   /** Absent: now. A start up to 5 minutes ago counts as now. */
   starts?: string;
-  ends: string;
+  /** Required unless lending a booking (its end by default). */
+  ends?: string | null;
   doorIds?: readonly string[];
-  /** Transfer this booking of the host's (not available yet: refused). */
+  /** Lend this booking of the host's: its gates, window (default and bounds) and plate. */
   bookingId?: string | null;
 }
 
@@ -200,18 +209,45 @@ export async function createPass(
   const { db } = deps;
   if (!(await mayCreateGuestPasses(db, host))) throw new GuestsNotPermitted();
   const guest = checkGuest(input);
-  if (input.bookingId !== undefined && input.bookingId !== null) throw new BookingTransferUnavailable();
-  const doorIds = checkDoorIds(input.doorIds);
-  if (doorIds.length === 0) throw new GuestPassInputError('door_ids: give at least one door');
-  await hostDoors(db, host, doorIds, now, options.apiOnly ?? false);
+  let lent: LendableBooking | null = null;
+  let doorIds: string[];
+  if (input.bookingId !== undefined && input.bookingId !== null) {
+    if (checkDoorIds(input.doorIds).length > 0) {
+      throw new GuestPassInputError('door_ids: a lent booking opens its own gates; leave door_ids out');
+    }
+    const described = await transferBooking(
+      db,
+      deps.marketplace,
+      host,
+      { kind: 'describe', bookingId: input.bookingId },
+      now,
+    );
+    if (described.kind !== 'describe') throw new Error('transferBooking answered another request');
+    lent = described.booking;
+    doorIds = lent.doorIds;
+    if (doorIds.length === 0) throw new GuestPassInputError('the booked property has no gates to lend');
+  } else {
+    doorIds = checkDoorIds(input.doorIds);
+    if (doorIds.length === 0) throw new GuestPassInputError('door_ids: give at least one door');
+    await hostDoors(db, host, doorIds, now, options.apiOnly ?? false);
+  }
 
   const hostUser = await findUserById(db, host.userId);
   if (!hostUser) throw new GuestsNotPermitted();
-  const place = (await placesOfDoors(db, [doorIds[0]!])).get(doorIds[0]!);
-  const timeZone = place?.timeZone ?? hostUser.timeZone;
-  if (input.ends === undefined || input.ends === null) throw new GuestPassInputError('ends is required');
-  let startsAt = input.starts === undefined ? now : parsePassTime(input.starts, timeZone, 'starts');
-  const endsAt = parsePassTime(input.ends, timeZone, 'ends');
+  const place = lent ? null : (await placesOfDoors(db, [doorIds[0]!])).get(doorIds[0]!);
+  const timeZone = lent?.property.timeZone ?? place?.timeZone ?? hostUser.timeZone;
+  if ((input.ends === undefined || input.ends === null) && !lent)
+    throw new GuestPassInputError('ends is required');
+  let startsAt =
+    input.starts === undefined || input.starts === null
+      ? lent
+        ? Math.max(lent.startsAt, now)
+        : now
+      : parsePassTime(input.starts, timeZone, 'starts');
+  const endsAt =
+    input.ends === undefined || input.ends === null
+      ? lent!.endsAt
+      : parsePassTime(input.ends, timeZone, 'ends');
   if (!(endsAt > startsAt))
     throw new InvalidWindow(`ends (${input.ends}) must be after starts (${input.starts ?? 'now'})`);
   if (startsAt < now - PAST_START_GRACE_MS) throw new WindowInPast();
@@ -220,9 +256,32 @@ export async function createPass(
 
   const { token, hash } = mintLinkSecret();
   const id = hexId();
-  const plateMatch = guest.plate === null ? null : plateMatchKey(guest.plate);
+  // A lent booking's plate goes with it unless the guest comes in their own car.
+  const plate = guest.plate ?? lent?.plate ?? null;
+  const plateMatch = plate === null ? null : plateMatchKey(plate);
   const pass = await db.transaction().execute(async (trx) => {
     await lockAccount(trx, deps.dialect, host.accountId);
+    let grantWindow = { startsAt, endsAt };
+    if (lent) {
+      // First, so a window outside the booking (or one lent already) refuses before anything is written.
+      const lending = await transferBooking(
+        trx,
+        deps.marketplace,
+        host,
+        {
+          kind: 'lend',
+          bookingId: lent.bookingId,
+          startsAt,
+          endsAt,
+          grantSource: 'guest_pass',
+          grantSourceId: id,
+        },
+        now,
+      );
+      if (lending.kind !== 'lend') throw new Error('transferBooking answered another request');
+      // The guest's grants cover what the host gave up (the booking's grace at its edges).
+      grantWindow = lending.grantWindow;
+    }
     const policy = await readPolicy(trx, host.accountId);
     await checkPolicy(
       trx,
@@ -233,7 +292,7 @@ export async function createPass(
         startsAt,
         endsAt,
         plateMatch,
-        plate: guest.plate,
+        plate,
         timeZone,
       },
       now,
@@ -249,12 +308,12 @@ export async function createPass(
         guest_last_name: guest.lastName,
         guest_email: guest.email,
         guest_phone: guest.phone,
-        plate: guest.plate,
+        plate,
         plate_match: plateMatch,
         starts_at: startsAt,
         ends_at: endsAt,
         time_zone: timeZone,
-        booking_id: null,
+        booking_id: lent?.bookingId ?? null,
         link_hash: hash,
         code,
         created_at: now,
@@ -272,7 +331,7 @@ export async function createPass(
     await grantPass(
       trx,
       { id, hostUserId: host.userId, label: guestLabel(made), plate: made.plate, doorIds: made.doorIds },
-      { startsAt, endsAt },
+      grantWindow,
       now,
     );
     await publishGuestPass(trx, 'guest_pass_created', passFacts(made), now);
@@ -297,7 +356,7 @@ export async function getPass(db: DbOrTrx, caller: Actor, passId: string, now: n
   const row = await query.executeTakeFirst();
   if (!row) throw new GuestPassNotFound(passId);
   const doors = await passDoorIds(db, [passId]);
-  return passOf(row, doors.get(passId) ?? [], now);
+  return lentPassCut(db, passOf(row, doors.get(passId) ?? [], now));
 }
 
 /**
@@ -351,9 +410,11 @@ export async function listPasses(
     db,
     page.map((r) => r.id),
   );
+  const items: GuestPass[] = [];
+  for (const r of page) items.push(await lentPassCut(db, passOf(r, doors.get(r.id) ?? [], now)));
   const last = page.at(-1);
   return {
-    items: page.map((r) => passOf(r, doors.get(r.id) ?? [], now)),
+    items,
     nextCursor: rows.length > limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
   };
 }
@@ -379,7 +440,7 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
  * started ends empty), and `guest_pass_revoked` and the `…_removed` management events go out, in one
  * transaction. Its host may revoke it (with or without the `guests` permission still), and the
  * Admin. Revoking a revoked pass returns it unchanged (nothing sent twice); an expired one is
- * `409 guest_pass_ended`. (A transferred booking will return to the host here.)
+ * `409 guest_pass_ended`. A lent booking returns to the host here (`transferBooking` `return`).
  */
 export async function revokePass(
   deps: GuestDeps,
@@ -405,6 +466,17 @@ export async function revokePass(
       throw new GuestPassEnded(passId, 'expired');
     }
     await endGrantsOfSource(trx, 'guest_pass', passId, now);
+    if (after.bookingId !== null) {
+      // The lent booking returns to its renter (the host) at once, for the rest of the window.
+      const renter = { userId: after.host.userId, accountId: after.accountId, role: 'user' as const };
+      await transferBooking(
+        trx,
+        deps.marketplace,
+        renter,
+        { kind: 'return', grantSource: 'guest_pass', grantSourceId: passId },
+        now,
+      );
+    }
     await publishGuestPass(trx, 'guest_pass_revoked', passFacts(after), now);
     await publishGuestAccessList(trx, passFacts(after), false, now);
     return after;
@@ -430,6 +502,7 @@ export async function updatePassWindow(
   const pass = await getPass(db, caller, passId, now);
   if (!(await mayCreateGuestPasses(db, caller))) throw new GuestsNotPermitted();
   if (pass.status === 'revoked' || pass.status === 'expired') throw new GuestPassEnded(passId, pass.status);
+  if (pass.bookingId !== null) throw new LentWindowFixed();
   let startsAt =
     change.starts === undefined ? pass.startsAt : parsePassTime(change.starts, pass.timeZone, 'starts');
   const endsAt = change.ends === undefined ? pass.endsAt : parsePassTime(change.ends, pass.timeZone, 'ends');

@@ -33,6 +33,7 @@ import { monthlyQuoteLines, type PriceLine, type Quote, quoteLines, SERVICE_FEE_
 import { verifyQuote } from './quote-tokens.ts';
 import { addLocalMonth, priceWindow } from './quotes.ts';
 import type { Actor, Booking, BookingStatus, Listing, Page, PageRequest, Property } from './records.ts';
+import { endLentGrants } from './transfer.ts';
 
 /**
  * Bookings (products.md §1 "Book", "Cancel", "No double booking, ever"). See README.md for the
@@ -604,7 +605,13 @@ export async function cancelBooking(
       .where('status', '=', 'confirmed')
       .executeTakeFirst();
     if (updated.numUpdatedRows !== 1n) throw new BookingNotCancellable('cancelled');
-    if (booking.plan === 'hourly' || refund) await endGrantsOfSource(trx, 'booking', booking.id, now);
+    if (booking.plan === 'hourly' || refund) {
+      // A window lent to a guest ends with it: their grants end too (transfer.ts), at once. First: its
+      // update waits for a return committing meanwhile, so the renter's grants ended next include
+      // those that return gave back (PostgreSQL reads each statement afresh).
+      await endLentGrants(trx, booking.id, now);
+      await endGrantsOfSource(trx, 'booking', booking.id, now);
+    }
     if (refunds.length > 0) {
       await trx
         .insertInto('payments')

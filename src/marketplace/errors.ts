@@ -239,3 +239,23 @@ export class QuoteAlreadyUsed extends DomainError {
     super('quote_already_used', 'conflict', 'this quote was already booked; ask for a new one');
   }
 }
+
+// --- gp-transfer: lending a booking to a guest (one block) ---
+
+/** The booking is not one its renter can lend now (cancelled, completed, or already lent then). */
+export class BookingNotTransferable extends DomainError {
+  constructor(message: string) {
+    super('booking_not_transferable', 'conflict', message);
+  }
+}
+
+/** The lent window does not lie inside the booking's window. */
+export class WindowOutsideBooking extends DomainError {
+  constructor(window: { startsAt: number; endsAt: number }) {
+    super(
+      'window_outside_booking',
+      'unprocessable',
+      `the window must lie inside the booking's, ${new Date(window.startsAt).toISOString()} to ${new Date(window.endsAt).toISOString()}`,
+    );
+  }
+}

@@ -378,6 +378,17 @@ export interface Database {
     ended_at: number | null;
   };
   guest_pass_doors: { pass_id: string; door_id: string };
+  /** A window of a booking lent to somebody (009-booking-transfers.ts); the Marketplace's. */
+  booking_transfers: {
+    id: string;
+    booking_id: string;
+    grant_source: string;
+    grant_source_id: string;
+    starts_at: number;
+    ends_at: number;
+    returned_at: number | null;
+    created_at: number;
+  };
   guest_policies: {
     account_id: string;
     /** Null: no limit. */

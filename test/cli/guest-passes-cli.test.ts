@@ -28,7 +28,12 @@ describe('parqex guest-passes list|revoke', () => {
       .executeTakeFirstOrThrow();
     const now = Date.now();
     const { pass } = await createPass(
-      { db, dialect: TEST_DIALECT, toggleDeps: undefined as unknown as ToggleDeps },
+      {
+        db,
+        dialect: TEST_DIALECT,
+        toggleDeps: undefined as unknown as ToggleDeps,
+        marketplace: { bookingGraceMs: 0 },
+      },
       { userId: owner.id, accountId, role: 'admin' },
       {
         guest: { firstName: 'Maya', lastName: 'Lindqvist' },

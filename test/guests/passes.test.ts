@@ -239,17 +239,22 @@ describe('guest passes: who may make them, and of which doors', () => {
     await refused(app, () => createPass(app.ctx, w.john, input, now), 'guests_not_permitted');
   });
 
-  test('booking_id (a booking transfer) is refused until the Marketplace offers it', async () => {
+  test('booking_id of no booking of the host: 404 booking_not_found; with door_ids: 400, nothing written', async () => {
+    await refused(
+      app,
+      () => createPass(app.ctx, w.owner, { guest: GUEST, ends: iso(now + HOUR), bookingId: 'b1' }, now),
+      'booking_not_found',
+    );
     await refused(
       app,
       () =>
         createPass(
           app.ctx,
           w.owner,
-          { guest: GUEST, ends: iso(now + HOUR), doorIds: [w.doors.garage.id], bookingId: 'b1' },
+          { guest: GUEST, doorIds: [w.doors.garage.id], bookingId: '0'.repeat(32) },
           now,
         ),
-      'booking_transfer_unavailable',
+      'invalid_guest_pass',
     );
   });
 

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listDevMailbox } from '../../src/mail/dev-mailbox.ts';
+import { book } from '../../src/marketplace/bookings.ts';
+import { quoteListing } from '../../src/marketplace/quotes.ts';
 import { GUEST_OPENS_PER_MINUTE } from '../../src/web/guests/guest-link.routes.ts';
 import { doorIdByName, mainText } from '../helpers/account-pages.ts';
 import { type Browser, formField } from '../helpers/http.ts';
+import { actorOf, insertListing, insertProperty } from '../helpers/marketplace-fixtures.ts';
 import { JOHN, PRODUCTION_OWNER, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
 
 const INSTANT = { PARQEX_TOGGLE_COOLDOWN_S: '0', PARQEX_SIMULATOR_TRAVEL_MS: '0' };
@@ -356,5 +359,89 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
       .where('id', '=', pass.id)
       .executeTakeFirstOrThrow();
     assert.deepEqual(unchanged, after);
+  });
+});
+
+describe('the hosts’ page: lend a booking', () => {
+  let app: TestApp;
+  let renter: Browser;
+  let owner: Browser;
+  let bookingId: string;
+
+  before(async () => {
+    app = await startTestApp({ env: INSTANT });
+    renter = app.browser();
+    await app.signIn(renter, PRODUCTION_OWNER);
+    owner = app.browser();
+    await app.signIn(owner, TEST_OWNER);
+    const garage = await doorIdByName(app, 'Garage');
+    const now = app.ctx.clock.now();
+    const testAdmin = await actorOf(app.ctx.db, TEST_OWNER.email);
+    const production = await actorOf(app.ctx.db, PRODUCTION_OWNER.email);
+    const propertyId = await insertProperty(
+      app.ctx.db,
+      { accountId: testAdmin.accountId, name: 'Elm Street Garage', doorIds: [garage] },
+      now,
+    );
+    const listingId = await insertListing(app.ctx.db, { propertyId, accountId: testAdmin.accountId }, now);
+    const { quote } = await quoteListing(
+      app.ctx.marketplace,
+      production,
+      listingId,
+      { starts: new Date(now + 3_600_000).toISOString(), ends: new Date(now + 3 * 3_600_000).toISOString() },
+      now,
+    );
+    bookingId = (
+      await book(
+        app.ctx.marketplace,
+        production,
+        { quoteId: quote.id, finalPrice: quote.total, plate: 'PRD-1000', paymentMethod: 'pm_card_visa' },
+        now,
+      )
+    ).id;
+  });
+  after(() => app.close());
+
+  test('the renter lends their booking from the page, gets the link, and revokes it: the booking is theirs again', async () => {
+    const page = await renter.get('/guests');
+    assert.match(mainText(page.text_), /Lend a booking[\s\S]*Elm Street Garage[\s\S]*PRD-1000/);
+    const lent = await renter.post('/guests/lend', {
+      csrf: formField(page.text_, 'csrf'),
+      booking_id: bookingId,
+      first_name: 'Maya',
+      last_name: 'Lindqvist',
+      plate: 'GST 77',
+    });
+    assert.equal(lent.status, 303, mainText(lent.text_));
+    const after = await renter.get('/guests');
+    const link = /id="guest-link" type="text" readonly value="([^"]+)"/.exec(after.text_)?.[1];
+    assert.ok(link, 'the link is shown once');
+    app.remember(link.split('/g/')[1]!);
+    assert.match(mainText(after.text_), /Maya Lindqvist[\s\S]*GST 77[\s\S]*your booking, lent/);
+    assert.doesNotMatch(after.text_, /Change the time/, 'a lent window is fixed');
+    const guestPage = await app.browser().get(link);
+    assert.equal(guestPage.status, 200);
+    assert.match(mainText(guestPage.text_), /Garage/);
+
+    // The property's Admin cannot lend the renter's booking.
+    const foreign = await owner.post('/guests/lend', {
+      csrf: formField((await owner.get('/guests')).text_, 'csrf'),
+      booking_id: bookingId,
+      first_name: 'Eve',
+      last_name: 'Mallory',
+    });
+    assert.equal(foreign.status, 404);
+
+    const pass = await app.ctx.db
+      .selectFrom('guest_passes')
+      .select('id')
+      .where('booking_id', '=', bookingId)
+      .executeTakeFirstOrThrow();
+    const revoked = await renter.post('/guests/revoke', {
+      csrf: formField((await renter.get('/guests')).text_, 'csrf'),
+      pass_id: pass.id,
+    });
+    assert.equal(revoked.status, 303);
+    assert.match(mainText((await renter.get('/guests')).text_), /Your booking is yours again\./);
   });
 });

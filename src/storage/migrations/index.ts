@@ -8,6 +8,7 @@ import * as m005 from './005-access-grants.ts';
 import * as m006 from './006-idempotency-keys.ts';
 import * as m007 from './007-marketplace.ts';
 import * as m008 from './008-guests.ts';
+import * as m009 from './009-booking-transfers.ts';
 
 export interface Migration {
   // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not use the current types
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '006-idempotency-keys': m006,
   '007-marketplace': m007,
   '008-guests': m008,
+  '009-booking-transfers': m009,
 };

@@ -17,6 +17,16 @@ export interface PassDraft {
   doorIds: string[];
 }
 
+/** One of the host's upcoming bookings, as the "Lend a booking" choice lists it. */
+export interface LendableBookingChoice {
+  id: string;
+  place: string;
+  startsAt: number;
+  endsAt: number;
+  timeZone: string;
+  plate: string;
+}
+
 /** A pass just created: its link, shown once (only its hash is kept). */
 export interface JustCreated {
   passId: string;
@@ -54,6 +64,8 @@ function passRow(
   const status = pass.status;
   const tz = pass.timeZone;
   const live = status === 'scheduled' || status === 'active';
+  // A pass lending a booking keeps its window (revoke to take the booking back).
+  const editable = live && pass.bookingId === null;
   const doors = pass.doorIds.map((id) => input.doorNames.get(id) ?? 'a door').join(', ');
   const host =
     input.user.role === 'admin' && pass.host.userId !== input.user.id
@@ -62,15 +74,19 @@ function passRow(
   return html`<li class="pass-row" id="pass-${pass.id}">
 <div><strong>${pass.guest.firstName} ${pass.guest.lastName}</strong> <span class="badge ${live ? '' : 'off'}">${STATUS_WORDS[status]}</span>
 <div class="muted">${formatLocal(pass.startsAt, tz).slice(0, 16)} → ${formatLocal(pass.endsAt, tz).slice(0, 16)} (${tz})${pass.plate ? html` · ${pass.plate}` : ''} · code ${pass.code}${host}</div>
-<div class="muted">${doors || 'no door'}</div></div>
+<div class="muted">${doors || 'no door'}${pass.bookingId !== null ? ' · your booking, lent' : ''}</div></div>
 ${
   live
-    ? html`<details><summary>Change the time</summary>
+    ? html`${
+        editable
+          ? html`<details><summary>Change the time</summary>
 <form method="post" action="/guests/window">${csrf(input.csrfToken)}<input type="hidden" name="pass_id" value="${pass.id}">
 <label for="starts-${pass.id}">Starts</label><input id="starts-${pass.id}" name="starts" type="datetime-local" required value="${localInput(pass.startsAt, tz)}">
 <label for="ends-${pass.id}">Ends</label><input id="ends-${pass.id}" name="ends" type="datetime-local" required value="${localInput(pass.endsAt, tz)}">
 <div class="actions"><button type="submit" class="secondary">Save the time</button></div>
-</form></details>
+</form></details>`
+          : ''
+      }
 <form method="post" action="/guests/revoke">${csrf(input.csrfToken)}<input type="hidden" name="pass_id" value="${pass.id}"><button type="submit" class="danger" aria-label="Revoke the pass of ${pass.guest.firstName} ${pass.guest.lastName}">Revoke</button></form>`
     : ''
 }
@@ -96,6 +112,8 @@ export function guestPassesPage(input: {
   error?: string;
   draft?: PassDraft;
   nextCursor?: string | null;
+  /** The host's upcoming bookings they may lend to a guest. */
+  bookings?: LendableBookingChoice[];
 }): string {
   const doorNames = input.allDoorNames ?? new Map(input.doors.map((d) => [d.id, d.name]));
   const chosen = new Set(input.draft?.doorIds ?? (input.doors.length === 1 ? [input.doors[0]!.id] : []));
@@ -151,6 +169,26 @@ ${input.doors.map(
 </form>`
 }
 </section>`
+}
+${
+  input.mayHost && (input.bookings?.length ?? 0) > 0
+    ? html`<section class="card" id="lend">
+<h2>Lend a booking</h2>
+<p class="muted">Your guest parks instead of you: for the booking’s time the gates open for them (their link, and their plate if you give one, else the booking’s), not for you. Revoke the pass and the booking is yours again at once. You stay the payer.</p>
+<ul class="rows">${input.bookings!.map(
+        (
+          b,
+        ) => html`<li><details><summary><strong>${b.place}</strong> · ${formatLocal(b.startsAt, b.timeZone).slice(0, 16)} → ${formatLocal(b.endsAt, b.timeZone).slice(0, 16)} (${b.timeZone}) · ${b.plate}</summary>
+<form method="post" action="/guests/lend">${csrf(input.csrfToken)}<input type="hidden" name="booking_id" value="${b.id}">
+<label for="lend-first-${b.id}">Guest’s first name</label><input id="lend-first-${b.id}" name="first_name" type="text" required maxlength="100" autocomplete="off">
+<label for="lend-last-${b.id}">Guest’s last name</label><input id="lend-last-${b.id}" name="last_name" type="text" required maxlength="100" autocomplete="off">
+<label for="lend-email-${b.id}">Guest’s email <span class="muted">(optional: we email the link)</span></label><input id="lend-email-${b.id}" name="email" type="email" maxlength="254" autocomplete="off">
+<label for="lend-plate-${b.id}">Guest’s plate <span class="muted">(optional: else ${b.plate})</span></label><input id="lend-plate-${b.id}" name="plate" type="text" maxlength="16" autocomplete="off">
+<div class="actions"><button type="submit">Lend this booking</button></div>
+</form></details></li>`,
+      )}</ul>
+</section>`
+    : ''
 }
 <section class="card" id="passes">
 <h2>${input.user.role === 'admin' ? 'Every guest pass of your account' : 'Your guest passes'}</h2>

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../access/actor.ts';
 import { normalizeHexId } from '../../access/ids.ts';
 import { listVisibleDoors } from '../../access/visible-doors.ts';
@@ -9,12 +9,18 @@ import { formatUtc, parsePassTime } from '../../guests/pass-window.ts';
 import { createPass, listPasses, revokePass, updatePassWindow } from '../../guests/passes.ts';
 import { setPageHeaders } from '../../html/security-headers.ts';
 import { isDomainError } from '../../lib/domain-error.ts';
+import { upcomingBookingsOf } from '../../marketplace/bookings.ts';
 import { placesOfDoors } from '../../marketplace/door-properties.ts';
 import { takeFlash, writeFlash } from '../flash.ts';
 import { notFound, type SignedIn, signedIn, signedInForm } from '../signed-in.ts';
 import type { WebDeps } from '../web-deps.ts';
 import type { WebSessions } from '../web-session.ts';
-import { guestPassesPage, type JustCreated, type PassDraft } from './guest-passes-page.ts';
+import {
+  guestPassesPage,
+  type JustCreated,
+  type LendableBookingChoice,
+  type PassDraft,
+} from './guest-passes-page.ts';
 
 function actorOf(web: SignedIn): Actor {
   return { userId: web.user.id, accountId: web.user.accountId, role: web.user.role };
@@ -79,6 +85,30 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
         .execute())
         doorNames.set(row.id, row.name);
     }
+    // The host's own bookings still to come or running: each may be lent to a guest.
+    const upcoming = mayHost
+      ? (await upcomingBookingsOf(ctx.db, actor.userId, now)).filter((b) => b.endsAt > now)
+      : [];
+    const places =
+      upcoming.length === 0
+        ? new Map<string, string>()
+        : new Map(
+            (
+              await ctx.db
+                .selectFrom('properties')
+                .select(['id', 'name'])
+                .where('id', 'in', [...new Set(upcoming.map((b) => b.propertyId))])
+                .execute()
+            ).map((p) => [p.id, p.name]),
+          );
+    const bookings: LendableBookingChoice[] = upcoming.map((b) => ({
+      id: b.id,
+      place: places.get(b.propertyId) ?? 'A booked space',
+      startsAt: b.startsAt,
+      endsAt: b.endsAt,
+      timeZone: b.timeZone,
+      plate: b.plate,
+    }));
     return setPageHeaders(reply, { scripts: extra.created !== undefined }).send(
       guestPassesPage({
         csrfToken: web.session.csrfToken,
@@ -88,11 +118,54 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
         allDoorNames: doorNames,
         passes: page.items,
         nextCursor: page.nextCursor,
+        bookings,
         hostNames: new Map(hosts.map((h) => [h.id, `${h.first_name} ${h.last_name}`])),
         now,
         ...extra,
       }),
     );
+  };
+
+  const finish = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    web: SignedIn,
+    created: Awaited<ReturnType<typeof createPass>>,
+    email: string | null,
+    now: number,
+  ) => {
+    const { pass, token } = created;
+    const link = `${ctx.publicUrl.replace(/\/$/, '')}/g/${token}`;
+    let emailedTo: string | null = null;
+    let mailFailed = false;
+    if (email !== null) {
+      // A lent booking's gates are the guest's now, not the host's: named from the doors themselves.
+      const doorNames =
+        pass.bookingId !== null
+          ? (
+              await ctx.db
+                .selectFrom('doors')
+                .select('name')
+                .where('id', 'in', pass.doorIds)
+                .orderBy('name')
+                .execute()
+            ).map((d) => d.name)
+          : (await listVisibleDoors(ctx.db, actorOf(web), { apiOnly: false, at: now }))
+              .filter((v) => pass.doorIds.includes(v.door.id))
+              .map((v) => v.name);
+      try {
+        const places = await placesOfDoors(ctx.db, pass.doorIds);
+        const place = pass.doorIds.map((id) => places.get(id)).find((p) => p !== undefined)?.name ?? null;
+        await sendGuestPassMail(ctx.mailer, pass, link, { doorNames, place });
+        emailedTo = email;
+      } catch {
+        request.log.error({ event: 'mail.failed' }, 'guest pass email not sent');
+        mailFailed = true;
+      }
+    }
+    request.log.info({ event: 'guest_pass.created', passId: pass.id }, 'guest pass created from the page');
+    writeFlash(ctx, reply, web, '/guests', { created: { passId: pass.id, link, emailedTo, mailFailed } });
+    return reply.redirect('/guests#created', 303);
   };
 
   app.get('/guests', async (request, reply) => {
@@ -160,27 +233,43 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
       if (isDomainError(error)) return notFound(reply, 'Door');
       throw error;
     }
-    const { pass, token } = created;
-    const link = `${ctx.publicUrl.replace(/\/$/, '')}/g/${token}`;
-    let emailedTo: string | null = null;
-    let mailFailed = false;
-    if (email !== null) {
-      const doorNames = (await listVisibleDoors(ctx.db, actorOf(web), { apiOnly: false, at: now }))
-        .filter((v) => pass.doorIds.includes(v.door.id))
-        .map((v) => v.name);
-      try {
-        const places = await placesOfDoors(ctx.db, pass.doorIds);
-        const place = pass.doorIds.map((id) => places.get(id)).find((p) => p !== undefined)?.name ?? null;
-        await sendGuestPassMail(ctx.mailer, pass, link, { doorNames, place });
-        emailedTo = email;
-      } catch {
-        request.log.error({ event: 'mail.failed' }, 'guest pass email not sent');
-        mailFailed = true;
-      }
+    return finish(request, reply, web, created, email, now);
+  });
+
+  // Lend one of the host's bookings (its gates, its whole window; the guest's plate, else the booking's).
+  app.post('/guests/lend', async (request, reply) => {
+    const posted = await signedInForm(sessions, request, reply);
+    if (!posted) return reply;
+    const { web, form } = posted;
+    const field = (name: string) => (form.get(name) ?? '').trim();
+    const bookingId = normalizeHexId(form.get('booking_id'));
+    if (!bookingId) return notFound(reply, 'Booking');
+    const again = (status: number, error: string) => render(reply.code(status), web, { error });
+    if (field('first_name') === '' || field('last_name') === '')
+      return again(400, 'Enter the guest’s first and last name.');
+    const email = field('email') === '' ? null : normalizeEmail(field('email'));
+    if (email !== null && !isEmailAddress(email))
+      return again(400, 'Enter the guest’s email address, or leave it empty.');
+    const now = ctx.clock.now();
+    let created: Awaited<ReturnType<typeof createPass>>;
+    try {
+      created = await createPass(
+        ctx,
+        actorOf(web),
+        {
+          guest: { firstName: field('first_name'), lastName: field('last_name'), email },
+          plate: field('plate') === '' ? null : field('plate'),
+          bookingId,
+        },
+        now,
+      );
+    } catch (error) {
+      if (isDomainError(error) && error.kind !== 'not_found')
+        return again(statusOf(error.kind), sentence(error.message));
+      if (isDomainError(error)) return notFound(reply, 'Booking');
+      throw error;
     }
-    request.log.info({ event: 'guest_pass.created', passId: pass.id }, 'guest pass created from the page');
-    writeFlash(ctx, reply, web, '/guests', { created: { passId: pass.id, link, emailedTo, mailFailed } });
-    return reply.redirect('/guests#created', 303);
+    return finish(request, reply, web, created, email, now);
   });
 
   app.post('/guests/revoke', async (request, reply) => {
@@ -192,7 +281,7 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
     try {
       const pass = await revokePass(ctx, actorOf(web), passId, ctx.clock.now());
       writeFlash(ctx, reply, web, '/guests', {
-        notice: `Revoked: ${pass.guest.firstName} ${pass.guest.lastName}’s link opens nothing now.`,
+        notice: `Revoked: ${pass.guest.firstName} ${pass.guest.lastName}’s link opens nothing now.${pass.bookingId !== null ? ' Your booking is yours again.' : ''}`,
       });
     } catch (error) {
       if (isDomainError(error) && error.kind === 'not_found') return notFound(reply, 'Guest pass');

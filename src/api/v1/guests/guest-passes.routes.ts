@@ -154,7 +154,9 @@ export const createPassRoute = defineRoute({
   idempotent: 'create-guest-pass',
   operationId: 'createGuestPass',
   summary: 'Create a guest pass',
-  description: `Lets a named guest through some of the host's doors for a window, with a link (\`/g/<token>\`) that opens them from a phone without an account and an 8-character code. ${WHO} The link is answered once, here: only its hash is kept. \`starts\` up to 5 minutes ago counts as now. ${GUESTS_SCOPE}`,
+  description: `Lets a named guest through some of the host's doors for a window, with a link (\`/g/<token>\`) that opens them from a phone without an account and an 8-character code. ${WHO} The link is answered once, here: only its hash is kept. \`starts\` up to 5 minutes ago counts as now.
+
+**Lending a booking** (\`booking_id\`, one of the caller's own confirmed bookings, else \`404 booking_not_found\`): the pass opens the booking's gates (leave \`door_ids\` out), \`starts\`/\`ends\` default to the booking's window and must lie inside it (\`422 window_outside_booking\`), and the plate is the guest's if given, else the booking's. For that window the guest's name and plate replace the host's: the host's own access to the gates (app and plate) stops, and comes back at once when the pass is revoked, and after its end. Cancelling the booking ends the pass. The host stays the payer. ${GUESTS_SCOPE}`,
   body: withExamples(CreatePassRequest, {
     pass: { summary: 'An evening visit', value: CREATE_PASS_REQUEST },
   }),
@@ -167,17 +169,40 @@ export const createPassRoute = defineRoute({
     400: INVALID_PASS,
     403: INSUFFICIENT_SCOPE,
     404: refused(
-      'A door the host cannot operate now (another account’s, or not shared with them). Nothing was written.',
+      'A door the host cannot operate now (another account’s, or not shared with them), or a `booking_id` that is not one of the host’s own bookings (`booking_not_found`). Nothing was written.',
       'Unknown door',
       'door_not_found',
       'door e1f2a3b4c5d64e7f8a9b0c1d2e3f4a5b not found',
     ),
-    422: POLICY_OR_PAST,
-    501: refused(
-      'Transferring a booking (`booking_id`) is not available yet.',
-      'Booking transfer',
-      'booking_transfer_unavailable',
-      'transferring a booking to a guest is not available yet; give door_ids instead',
+    409: refused(
+      'The booking (`booking_id`) is cancelled or over, or part of the window is already lent. Nothing was written.',
+      'Already lent',
+      'booking_not_transferable',
+      'part of this window is already lent',
+    ),
+    422: json(
+      'Refused by the account’s guest policy (the message names the rule and the numbers), a start more than 5 minutes ago, or — lending a booking — a window not inside the booking’s. Nothing was written.',
+      ApiErrors,
+      {
+        policyLimit: {
+          summary: 'Over the policy',
+          value: apiError(
+            'policy_limit',
+            'max_pass_hours: this pass would last 96 hours; the account allows at most 72',
+          ),
+        },
+        windowInPast: {
+          summary: 'Starts in the past',
+          value: apiError('window_in_past', 'the window starts more than 5 minutes ago'),
+        },
+        windowOutsideBooking: {
+          summary: 'Outside the booking',
+          value: apiError(
+            'window_outside_booking',
+            "the window must lie inside the booking's, 2026-03-07T23:00:00.000Z to 2026-03-08T03:00:00.000Z",
+          ),
+        },
+      },
     ),
   },
   handler: async ({ ctx, auth, request, reply }) => {
@@ -200,7 +225,7 @@ export const createPassRoute = defineRoute({
       },
       plate: body.plate ?? null,
       starts: body.starts,
-      ends: body.ends ?? '',
+      ends: body.ends,
       doorIds: (body.door_ids ?? []).map((raw) => normalizeHexId(raw)!),
       bookingId: body.booking_id === undefined ? undefined : normalizeHexId(body.booking_id)!,
     };
@@ -280,11 +305,22 @@ export const updatePassRoute = defineRoute({
     403: INSUFFICIENT_SCOPE,
     404: PASS_NOT_FOUND,
     400: INVALID_PASS,
-    409: refused(
-      'The pass was revoked or has expired: its window can no longer change.',
-      'Revoked',
-      'guest_pass_ended',
-      'guest pass 3f2e1d0c9b8a47f6a5e4d3c2b1a09f8e is revoked',
+    409: json(
+      'The pass was revoked or has expired, or it lends a booking (its window is fixed).',
+      ApiErrors,
+      {
+        guest_pass_ended: {
+          summary: 'Revoked',
+          value: apiError('guest_pass_ended', 'guest pass 3f2e1d0c9b8a47f6a5e4d3c2b1a09f8e is revoked'),
+        },
+        lent_window_fixed: {
+          summary: 'Lends a booking',
+          value: apiError(
+            'lent_window_fixed',
+            'a pass lending a booking keeps its window; revoke it (the booking returns to you) and lend again',
+          ),
+        },
+      },
     ),
     422: POLICY_OR_PAST,
   },

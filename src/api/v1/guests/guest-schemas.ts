@@ -97,7 +97,7 @@ export const CreatePassRequest = Type.Object(
     booking_id: Type.Optional(
       idParameter(
         'a booking id (32 hexadecimal characters)',
-        'A booking of the host to transfer to the guest.',
+        "One of the host's own confirmed bookings to lend to the guest: its gates (leave door_ids out), its window (the default of starts/ends, and their bounds) and, without a guest plate, its plate. The host's access stops for the window and returns when the pass is revoked or ends; cancelling the booking ends the pass.",
       ),
     ),
   },
