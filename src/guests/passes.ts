@@ -379,7 +379,8 @@ export async function listPasses(
   if (caller.role !== 'admin') q = q.where('p.host_user_id', '=', caller.userId);
   switch (query.status) {
     case 'revoked':
-      q = q.where('p.revoked_at', 'is not', null);
+      // Also a lent pass whose booking was cancelled (its grants ended early): decided below.
+      q = q.where((eb) => eb.or([eb('p.revoked_at', 'is not', null), eb('p.booking_id', 'is not', null)]));
       break;
     case 'scheduled':
       q = q.where('p.revoked_at', 'is', null).where('p.starts_at', '>', now);
@@ -411,7 +412,12 @@ export async function listPasses(
     page.map((r) => r.id),
   );
   const items: GuestPass[] = [];
-  for (const r of page) items.push(await lentPassCut(db, passOf(r, doors.get(r.id) ?? [], now)));
+  for (const r of page) {
+    const pass = await lentPassCut(db, passOf(r, doors.get(r.id) ?? [], now));
+    // The stored row cannot tell a lent pass cut short by its booking's cancellation: its status
+    // can (a page may then hold fewer than `limit` items; the cursor still moves on).
+    if (query.status === undefined || pass.status === query.status) items.push(pass);
+  }
   const last = page.at(-1);
   return {
     items,

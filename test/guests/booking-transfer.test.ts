@@ -4,7 +4,7 @@ import { findPlateGrant, listGrantsOfSource } from '../../src/access/grants.ts';
 import { listVisibleDoors } from '../../src/access/visible-doors.ts';
 import { setPermissions } from '../../src/accounts/permissions.ts';
 import { openWithLink, viewByLink } from '../../src/guests/guest-links.ts';
-import { createPass, getPass, revokePass, updatePassWindow } from '../../src/guests/passes.ts';
+import { createPass, getPass, listPasses, revokePass, updatePassWindow } from '../../src/guests/passes.ts';
 import { book, cancelBooking } from '../../src/marketplace/bookings.ts';
 import { quoteListing } from '../../src/marketplace/quotes.ts';
 import type { Actor } from '../../src/marketplace/records.ts';
@@ -194,6 +194,12 @@ describe(`lending a booking to a guest (${TEST_DIALECT})`, () => {
       view.doors.every((d) => d.state === null),
       'and shows no door state',
     );
+    const listed = async (status: 'active' | 'revoked') =>
+      (await listPasses(app.ctx.db, host, { status, limit: 200 }, cancelledAt + MINUTE)).items.map(
+        (p) => p.id,
+      );
+    assert.ok(!(await listed('active')).includes(pass.id), 'the list filtered by status agrees: not active');
+    assert.ok((await listed('revoked')).includes(pass.id), 'but revoked');
   });
 
   test('a window outside the booking: 422 window_outside_booking, nothing written; one lent already: 409', async () => {
