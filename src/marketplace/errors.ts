@@ -117,7 +117,7 @@ export class ListingNotFound extends DomainError {
 export class PropertyDoorNotFound extends DomainError {
   readonly doorId: string;
   constructor(doorId: string) {
-    super('door_not_found', 'unprocessable', `no door with the id ${doorId} in this account`);
+    super('door_not_found', 'not_found', `no door with the id ${doorId} in this account`);
     this.doorId = doorId;
   }
 }
@@ -257,5 +257,12 @@ export class WindowOutsideBooking extends DomainError {
       'unprocessable',
       `the window must lie inside the booking's, ${new Date(window.startsAt).toISOString()} to ${new Date(window.endsAt).toISOString()}`,
     );
+  }
+}
+
+/** A monthly plan starting further ahead than MAX_MONTHLY_LEAD_DAYS: it would hold its place from now on. */
+export class MonthlyStartTooFar extends DomainError {
+  constructor(maxDays: number) {
+    super('start_too_far', 'unprocessable', `a monthly plan starts at most ${maxDays} days from now`);
   }
 }

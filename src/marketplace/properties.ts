@@ -23,8 +23,9 @@ import {
 // - PATCH semantics: a field left out keeps its value; `address`, when given, is replaced whole
 //   (it is checked as a whole: a city without its country means nothing); `door_ids`, when given,
 //   replaces the gates (an empty list: no gates).
-// - A gate that is not a door of the account → 422 `door_not_found` (the property exists; the body
-//   names something the account does not have). A door may be the gate of several properties.
+// - A gate that is not a door of the account → 404 `door_not_found`, whether it is another
+//   account's or none (products.md §0: another account's anything is 404). A door may be the gate of
+//   several properties.
 // - `time_zone` is stored in its canonical IANA spelling (`america/new_york` → `America/New_York`).
 
 export const MAX_NAME_LENGTH = 200;

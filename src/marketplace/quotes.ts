@@ -6,6 +6,7 @@ import {
   BookableListingNotFound,
   InvalidSearch,
   InvalidWindow,
+  MonthlyStartTooFar,
   OutsideOpeningHours,
   Unavailable,
   WindowInPast,
@@ -30,6 +31,8 @@ import {
  * listing for one person, valid 10 minutes, its id the quote itself signed (quote-tokens.ts); booking it re-checks everything (bookings.ts).
  */
 
+/** How far ahead a monthly plan may start. */
+export const MAX_MONTHLY_LEAD_DAYS = 90;
 export const DEFAULT_RADIUS_M = 1600;
 export const MAX_RADIUS_M = 20_000;
 export const MAX_SEARCH_RESULTS = 50;
@@ -171,6 +174,9 @@ export async function searchListings(
 
   // The window in each zone, once per zone (undefined: this zone skips the time, or it is past).
   const windows = new Map<string, { startsAt: number; endsAt: number } | undefined>();
+  // Why a zone skips the window: when every zone met refuses it, search says why (a local time
+  // that does not exist there, say) instead of answering an unexplained empty list.
+  const refusals = new Map<string, Error>();
   const windowIn = (zone: string) => {
     if (!windows.has(zone)) {
       try {
@@ -188,6 +194,7 @@ export async function searchListings(
       } catch (error) {
         if (!isDomainError(error)) throw error;
         windows.set(zone, undefined);
+        refusals.set(zone, error);
       }
     }
     return windows.get(zone);
@@ -264,6 +271,9 @@ export async function searchListings(
         found.push(c);
     }
   }
+  if (found.length === 0 && windows.size > 0 && refusals.size === windows.size) {
+    throw refusals.values().next().value!;
+  }
   const doors = await propertyDoorIds(
     deps.db,
     found.map((c) => c.property.id),
@@ -326,6 +336,9 @@ export function priceWindow(
   if ('plan' in request && request.plan === 'monthly') {
     const price = monthlyQuoteLines(listing.rates, feePercent);
     const startsAt = parseWindowTime(request.starts, property.timeZone, 'starts');
+    // A renewing plan holds its place from the day it is booked: not years ahead of its start.
+    if (startsAt > now + MAX_MONTHLY_LEAD_DAYS * 86_400_000)
+      throw new MonthlyStartTooFar(MAX_MONTHLY_LEAD_DAYS);
     const endsAt = addLocalMonth(startsAt, property.timeZone);
     bookingWindow({
       starts: request.starts,

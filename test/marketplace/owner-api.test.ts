@@ -178,13 +178,13 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
       ],
       [
         { ...GARAGE, door_ids: [doors.mainGate.id] },
-        422,
+        404,
         'door_not_found',
         `no door with the id ${doors.mainGate.id} in this account`,
       ],
       [
         { ...GARAGE, door_ids: ['ffffffffffffffffffffffffffffffff'] },
-        422,
+        404,
         'door_not_found',
         'no door with the id ffffffffffffffffffffffffffffffff in this account',
       ],

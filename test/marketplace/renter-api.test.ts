@@ -534,6 +534,13 @@ describe('the renter API (products.md §1)', () => {
     );
     assert.equal(past.status, 422);
     assert.equal(past.body.errors[0].code, 'window_in_past');
+    // 02:30 on the spring-forward night does not exist in New York: said, not an empty list.
+    const skipped = await app.api(
+      searchPath(spot, { starts: '2027-03-14T02:30', ends: '2027-03-14T05:00' }),
+      renter,
+    );
+    assert.equal(skipped.status, 400, JSON.stringify(skipped.body));
+    assert.equal(skipped.body.errors[0].code, 'nonexistent_local_time');
   });
 
   test("sync's marketplace section: the Admin sees the account's listings, a User none", async () => {
@@ -572,6 +579,11 @@ describe('the renter API (products.md §1)', () => {
       assert.equal(answer.status, 400, JSON.stringify(body));
       assert.equal(answer.body.errors[0].code, code, JSON.stringify(answer.body));
     }
+    const tooFar = await app.api(BOOKINGS, john, {
+      body: { ...monthly, starts: formatUtcInstant(clock.now() + 91 * 24 * HOUR) },
+    });
+    assert.equal(tooFar.status, 422, 'a renewing plan would hold its place from now on');
+    assert.equal(tooFar.body.errors[0].code, 'start_too_far');
     const wrongPrice = await app.api(BOOKINGS, john, {
       body: { ...monthly, final_price: { amount: 32000, currency: 'USD' } },
     });

@@ -47,10 +47,29 @@ const INVALID_PROPERTY = json('The property breaks a rule; the message says whic
 });
 
 const DOOR_NOT_FOUND = refused(
-  'A gate that is not a door of your account.',
+  'A gate that is not a door of your account (another account’s door is not found either).',
   'Unknown gate',
   'door_not_found',
   'no door with the id 70fc7ebd63d841d9a9f06ff815be1e7c in this account',
+);
+
+/** PATCH: the property, or a gate, is not of your account. */
+const PROPERTY_OR_DOOR_NOT_FOUND = json(
+  'No such property in your account, or a gate that is not a door of your account (another account’s are not found either).',
+  ApiErrors,
+  {
+    property_not_found: {
+      summary: 'Unknown property',
+      value: apiError('property_not_found', 'no property with the id 5a1d3c9e7b2f4e6a8c0d1f3b5e7a9c2d'),
+    },
+    door_not_found: {
+      summary: 'Unknown gate',
+      value: apiError(
+        'door_not_found',
+        'no door with the id 70fc7ebd63d841d9a9f06ff815be1e7c in this account',
+      ),
+    },
+  },
 );
 
 const PROPERTIES = {
@@ -111,7 +130,7 @@ export const createPropertyRoute = defineRoute({
     ...ownerFailures(),
     ...bodyFailures(),
     400: INVALID_PROPERTY,
-    422: DOOR_NOT_FOUND,
+    404: DOOR_NOT_FOUND,
   },
   handler: async ({ ctx, auth, request, reply }) => {
     const now = ctx.clock.now();
@@ -169,8 +188,7 @@ export const updatePropertyRoute = defineRoute({
     ...ownerFailures(),
     ...bodyFailures(),
     400: INVALID_PROPERTY,
-    404: PROPERTY_NOT_FOUND,
-    422: DOOR_NOT_FOUND,
+    404: PROPERTY_OR_DOOR_NOT_FOUND,
   },
   handler: async ({ ctx, auth, request, reply }) => {
     const { id } = request.params as { id: string };
