@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { type Money, money } from '../lib/money.ts';
 import { isCalendarDate, localDate } from '../lib/time.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
