@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import { type Money, money } from '../lib/money.ts';
-import { isCalendarDate } from '../lib/time.ts';
+import { isCalendarDate, localDate } from '../lib/time.ts';
 import type { DbOrTrx } from '../storage/schema.ts';
 import { InvalidEarningsQuery } from './errors.ts';
 import { requireListingsAdmin } from './properties.ts';
@@ -12,17 +11,24 @@ import type { Actor } from './records.ts';
 // - Bookings of the actor's account's listings whose order was paid (order status `paid` or
 //   `refunded`; a `pending` order — a charge in flight — counts nothing yet).
 // - `gross`: the parking lines; `platform_fee`: the service-fee lines (what renters paid the
-//   platform on top: shown, never deducted from the owner); each line is counted in the period of
-//   its `period_starts_at` (the start of the booking, or of the month a monthly plan paid for).
-// - `refunds`: the owner's share of the money given back — each refund's amount times the order's
-//   parking lines over its total (a full refund: exactly the parking lines), rounded half up —
-//   counted in the period of the refund itself (when the money went back).
-// - `net` = gross − refunds.
-// - Periods are UTC calendar days or months (not the property's zone: one report may span
-//   properties in several zones; say so on the pages). `from` (inclusive) and `to` (exclusive) are
-//   UTC dates `YYYY-MM-DD`; defaults: `to` = tomorrow (today counted), `from` = 30 days before for
-//   `day`, the first day of the month 11 months back for `month` (12 months). At most 366 days by
-//   day, 10 years by month.
+//   platform on top: shown, never deducted from the owner), net of their refunds; each line is
+//   counted in the period of its `period_starts_at` (the start of the booking, or of the month a
+//   monthly plan paid for).
+// - `refunds`: the owner's share of the money given back, counted with the lines it gives back
+//   (not when it went back): a refunded order nets in the periods its lines fall in, so a fully
+//   refunded booking adds gross − refunds = 0 (and a fee of 0) to its period. Per order, the
+//   refunded total R (all its refund payments, whenever made) is split in proportion: the parking
+//   part P = R × parking lines ÷ all lines, rounded half up; the fee part R − P (so the two add up
+//   to R exactly). Within each part, a line gets its amount's share rounded down, and the
+//   remainder (a few minor units at most) goes to the part's last line (latest `period_starts_at`).
+// - `net` = gross − refunds; `platform_fee` = the fee lines − the fee part of the refunds.
+// - Periods are the property's local calendar days or months (its `time_zone`): a line is counted
+//   on the day or month its `period_starts_at` falls in where the parking is; when an account's
+//   properties are in several zones, each line goes by its own property's zone. `from`
+//   (inclusive) and `to` (exclusive) are dates `YYYY-MM-DD` read the same way (a line counts when
+//   its local date is in [from, to)); defaults: `to` = tomorrow UTC (today counted), `from` = 30
+//   days before for `day`, the first day of the month 11 months back for `month` (12 months). At
+//   most 366 days by day, 10 years by month.
 // - Money is summed per currency: a row per currency per period (a listing's rates have one
 //   currency; listings may differ). Periods with nothing are left out.
 
@@ -100,7 +106,21 @@ function parkingShare(refund: number, parking: number, total: number): number {
   return Number((numerator * 2n + d) / (2n * d));
 }
 
-/** The owner's earnings over a range, by UTC day or month (see the rules above). Admin only. */
+/**
+ * `part` spread over `amounts` in proportion, each rounded down, the remainder on the last one;
+ * the shares add up to `part` exactly.
+ */
+export function spread(part: number, amounts: number[]): number[] {
+  const whole = amounts.reduce((a, b) => a + b, 0);
+  if (amounts.length === 0) return [];
+  if (whole <= 0) return amounts.map((_, i) => (i === amounts.length - 1 ? part : 0));
+  const shares = amounts.map((a) => Number((BigInt(part) * BigInt(a)) / BigInt(whole)));
+  const given = shares.reduce((a, b) => a + b, 0);
+  shares[shares.length - 1] = (shares[shares.length - 1] ?? 0) + part - given;
+  return shares;
+}
+
+/** The owner's earnings over a range, by the properties' local day or month (see the rules above). Admin only. */
 export async function earnings(
   db: DbOrTrx,
   actor: Actor,
@@ -109,74 +129,82 @@ export async function earnings(
 ): Promise<EarningsReport> {
   requireListingsAdmin(actor);
   const { period, from, to } = earningsRange(query, now);
-  const dayBucket = sql<number>`(ol.period_starts_at / ${sql.lit(DAY_MS)})`;
+  const fromDate = dayOf(from);
+  const toDate = dayOf(to);
+  // Zones are within ±14 h of UTC: two days either side holds every local date of the range; the
+  // local date decides below.
+  const paidOrders = db
+    .selectFrom('order_lines as wl')
+    .innerJoin('orders as wo', 'wo.id', 'wl.order_id')
+    .innerJoin('bookings as wb', 'wb.id', 'wo.booking_id')
+    .select('wl.order_id')
+    .where('wb.account_id', '=', actor.accountId)
+    .where('wo.status', 'in', ['paid', 'refunded'])
+    .where('wl.period_starts_at', '>=', from - 2 * DAY_MS)
+    .where('wl.period_starts_at', '<', to + 2 * DAY_MS);
   const lines = await db
     .selectFrom('order_lines as ol')
     .innerJoin('orders as o', 'o.id', 'ol.order_id')
     .innerJoin('bookings as b', 'b.id', 'o.booking_id')
-    .select((eb) => [
-      'ol.kind',
-      'o.currency',
-      dayBucket.as('day'),
-      eb.fn.sum<number>('ol.amount').as('amount'),
-    ])
-    .where('b.account_id', '=', actor.accountId)
-    .where('o.status', 'in', ['paid', 'refunded'])
-    .where('ol.period_starts_at', '>=', from)
-    .where('ol.period_starts_at', '<', to)
-    .groupBy(['ol.kind', 'o.currency', dayBucket])
+    .innerJoin('properties as p', 'p.id', 'b.property_id')
+    .select(['ol.order_id', 'ol.kind', 'ol.amount', 'ol.period_starts_at', 'o.currency', 'p.time_zone'])
+    .where('ol.order_id', 'in', paidOrders)
+    .orderBy('ol.order_id')
+    .orderBy('ol.period_starts_at')
+    .orderBy('ol.id')
     .execute();
-  const refunds = await db
-    .selectFrom('payments as p')
-    .innerJoin('orders as o', 'o.id', 'p.order_id')
-    .innerJoin('bookings as b', 'b.id', 'o.booking_id')
-    .select(['p.order_id', 'p.amount', 'p.created_at', 'o.currency'])
-    .where('b.account_id', '=', actor.accountId)
-    .where('p.kind', '=', 'refund')
-    .where('p.created_at', '>=', from)
-    .where('p.created_at', '<', to)
+  const refundRows = await db
+    .selectFrom('payments')
+    .select((eb) => ['order_id', eb.fn.sum<number>('amount').as('amount')])
+    .where('kind', '=', 'refund')
+    .where('order_id', 'in', paidOrders)
+    .groupBy('order_id')
     .execute();
-  const orderIds = [...new Set(refunds.map((r) => r.order_id))];
-  const shares = new Map<string, { parking: number; total: number }>();
-  if (orderIds.length > 0) {
-    const rows = await db
-      .selectFrom('order_lines')
-      .select((eb) => ['order_id', 'kind', eb.fn.sum<number>('amount').as('amount')])
-      .where('order_id', 'in', orderIds)
-      .groupBy(['order_id', 'kind'])
-      .execute();
-    for (const row of rows) {
-      const share = shares.get(row.order_id) ?? { parking: 0, total: 0 };
-      const amount = Number(row.amount);
-      share.total += amount;
-      if (row.kind === 'parking') share.parking += amount;
-      shares.set(row.order_id, share);
-    }
+  const refunded = new Map(refundRows.map((r) => [r.order_id, Number(r.amount)]));
+
+  const byOrder = new Map<string, typeof lines>();
+  for (const line of lines) {
+    const list = byOrder.get(line.order_id) ?? [];
+    list.push(line);
+    byOrder.set(line.order_id, list);
   }
 
-  const label = (epochMs: number) => (period === 'day' ? dayOf(epochMs) : dayOf(epochMs).slice(0, 7));
   const buckets = new Map<string, Sums & { period: string; currency: string }>();
-  const bucket = (epochMs: number, currency: string) => {
-    const key = `${label(epochMs)} ${currency}`;
+  const bucket = (label: string, currency: string) => {
+    const key = `${label} ${currency}`;
     let found = buckets.get(key);
     if (!found) {
-      found = { period: label(epochMs), currency, gross: 0, platformFee: 0, refunds: 0 };
+      found = { period: label, currency, gross: 0, platformFee: 0, refunds: 0 };
       buckets.set(key, found);
     }
     return found;
   };
-  for (const line of lines) {
-    const sums = bucket(Number(line.day) * DAY_MS, line.currency);
-    if (line.kind === 'parking') sums.gross += Number(line.amount);
-    else sums.platformFee += Number(line.amount);
-  }
-  for (const refund of refunds) {
-    const share = shares.get(refund.order_id) ?? { parking: 0, total: 0 };
-    bucket(Number(refund.created_at), refund.currency).refunds += parkingShare(
-      Number(refund.amount),
-      share.parking,
-      share.total,
+  for (const [orderId, orderLines] of byOrder) {
+    const parkingLines = orderLines.filter((l) => l.kind === 'parking');
+    const feeLines = orderLines.filter((l) => l.kind !== 'parking');
+    const parking = parkingLines.reduce((a, l) => a + Number(l.amount), 0);
+    const total = orderLines.reduce((a, l) => a + Number(l.amount), 0);
+    const refund = refunded.get(orderId) ?? 0;
+    const parkingPart = parkingShare(refund, parking, total);
+    const parkingBack = spread(
+      parkingPart,
+      parkingLines.map((l) => Number(l.amount)),
     );
+    const feeBack = spread(
+      refund - parkingPart,
+      feeLines.map((l) => Number(l.amount)),
+    );
+    const count = (line: (typeof lines)[number], back: number, isParking: boolean) => {
+      const day = localDate(Number(line.period_starts_at), line.time_zone);
+      if (day < fromDate || day >= toDate) return;
+      const sums = bucket(period === 'day' ? day : day.slice(0, 7), line.currency);
+      if (isParking) {
+        sums.gross += Number(line.amount);
+        sums.refunds += back;
+      } else sums.platformFee += Number(line.amount) - back;
+    };
+    for (const [i, line] of parkingLines.entries()) count(line, parkingBack[i] ?? 0, true);
+    for (const [i, line] of feeLines.entries()) count(line, feeBack[i] ?? 0, false);
   }
 
   const rowOf = (currency: string, sums: Sums): EarningsRow => ({

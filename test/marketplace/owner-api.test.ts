@@ -597,7 +597,7 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
     assert.equal(badTime.body.errors[0].code, 'invalid_time');
   });
 
-  test('earnings: parking lines gross, fees beside, refunds as the parking share, by UTC month and day', async () => {
+  test('earnings: parking lines gross, fees beside net of refunds, refunds as the parking share in the period they refund', async () => {
     // A fresh account of its own: the producer's, with a property and a listing of its own.
     const property = await newProperty(producer, { ...GARAGE, name: 'Earnings lot' });
     const listing = await newListing(property.id, {}, producer);
@@ -652,32 +652,34 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
       from: '2026-01-01',
       to: '2026-03-01',
       items: [
+        // The refund (made in February) nets the January booking it gives back: 3500 − 3500, fee 350 − 350.
         {
           period: '2026-01',
           currency: 'USD',
           gross: m(4700),
-          platform_fee: m(470),
-          refunds: m(0),
-          net: m(4700),
+          platform_fee: m(120),
+          refunds: m(3500),
+          net: m(1200),
         },
         {
           period: '2026-02',
           currency: 'USD',
           gross: m(999),
           platform_fee: m(100),
-          refunds: m(3500),
-          net: m(-2501),
+          refunds: m(0),
+          net: m(999),
         },
       ],
-      totals: [{ currency: 'USD', gross: m(5699), platform_fee: m(570), refunds: m(3500), net: m(2199) }],
+      totals: [{ currency: 'USD', gross: m(5699), platform_fee: m(220), refunds: m(3500), net: m(2199) }],
     });
 
-    const days = await app.api(`${EARNINGS}?period=day&from=2026-02-01&to=2026-02-15`, producer);
+    // The day of the refund shows nothing: it is counted with the stay of January 20.
+    const days = await app.api(`${EARNINGS}?period=day&from=2026-01-20&to=2026-02-15`, producer);
     assert.deepEqual(
-      days.body.data.items.map((i: any) => [i.period, i.gross.amount, i.refunds.amount]),
+      days.body.data.items.map((i: any) => [i.period, i.gross.amount, i.refunds.amount, i.net.amount]),
       [
-        ['2026-02-02', 0, 3500],
-        ['2026-02-14', 999, 0],
+        ['2026-01-20', 3500, 3500, 0],
+        ['2026-02-14', 999, 0, 999],
       ],
     );
 
@@ -690,6 +692,96 @@ describe('owners: properties, listings and earnings (products.md §1)', () => {
     assert.deepEqual(reversed.body, errors('invalid_request', 'from must be before to'));
     const tooLong = await app.api(`${EARNINGS}?period=day&from=2025-01-01&to=2026-03-01`, producer);
     assert.deepEqual(tooLong.body, errors('invalid_request', 'a report by day covers at most 366 days'));
+  });
+
+  test('earnings: a refunded booking nets to 0 in its own period; days are each property’s local days', async () => {
+    const newYork = await newProperty(producer, { ...GARAGE, name: 'Evening lot' });
+    const tokyo = await newProperty(producer, { ...GARAGE, name: 'Ginza lot', time_zone: 'Asia/Tokyo' });
+    const nyListing = await newListing(newYork.id, {}, producer);
+    const tokyoListing = await newListing(tokyo.id, {}, producer);
+    const accountId = (
+      await app.ctx.db
+        .selectFrom('users')
+        .select('account_id')
+        .where('email', '=', PRODUCTION_OWNER.email)
+        .executeTakeFirstOrThrow()
+    ).account_id;
+    const ny = { listingId: nyListing.id, propertyId: newYork.id, accountId };
+    // A New York booking starting Dec 10, refunded in full on Dec 5 (before it started).
+    await insertPaidBooking(app, {
+      ...ny,
+      startsAt: Date.UTC(2026, 11, 10, 14),
+      lines: [
+        ['parking', 45000],
+        ['service_fee', 4500],
+      ],
+      refund: { amount: 49500, at: Date.UTC(2026, 11, 5, 12) },
+    });
+    // 21:00 in New York on Dec 10 (02:00 UTC on Dec 11), 500 of its 1099 given back on Dec 12:
+    // parking 500 × 999 / 1099 = 454.5… → 455, the fee the rest, 45.
+    await insertPaidBooking(app, {
+      ...ny,
+      startsAt: Date.UTC(2026, 11, 11, 2),
+      lines: [
+        ['parking', 999],
+        ['service_fee', 100],
+      ],
+      refund: { amount: 500, at: Date.UTC(2026, 11, 12, 12) },
+    });
+    // 08:00 in Tokyo on Dec 12 (23:00 UTC on Dec 11): the same account, its own property's zone.
+    await insertPaidBooking(app, {
+      listingId: tokyoListing.id,
+      propertyId: tokyo.id,
+      accountId,
+      startsAt: Date.UTC(2026, 11, 11, 23),
+      lines: [
+        ['parking', 2000],
+        ['service_fee', 200],
+      ],
+    });
+
+    const m = (amount: number) => ({ amount, currency: 'USD' });
+    const days = await app.api(`${EARNINGS}?period=day&from=2026-12-01&to=2026-12-31`, producer);
+    assert.equal(days.status, 200, JSON.stringify(days.body));
+    assert.deepEqual(days.body.data.items, [
+      {
+        period: '2026-12-10',
+        currency: 'USD',
+        gross: m(45000 + 999),
+        platform_fee: m(0 + 55),
+        refunds: m(45000 + 455),
+        net: m(0 + 544),
+      },
+      {
+        period: '2026-12-12',
+        currency: 'USD',
+        gross: m(2000),
+        platform_fee: m(200),
+        refunds: m(0),
+        net: m(2000),
+      },
+    ]);
+    assert.deepEqual(days.body.data.totals, [
+      { currency: 'USD', gross: m(47999), platform_fee: m(255), refunds: m(45455), net: m(2544) },
+    ]);
+    // What the owner and the platform keep, together, is every line less every refund.
+    const lines = 45000 + 4500 + 999 + 100 + 2000 + 200;
+    const refunds = 49500 + 500;
+    const [total] = days.body.data.totals;
+    assert.equal(total.net.amount + total.platform_fee.amount, lines - refunds);
+    for (const item of days.body.data.items)
+      assert.equal(item.net.amount, item.gross.amount - item.refunds.amount);
+
+    // The range is read in each property's zone too: Dec 12 holds the Tokyo morning only.
+    const twelfth = await app.api(`${EARNINGS}?period=day&from=2026-12-11&to=2026-12-13`, producer);
+    assert.deepEqual(
+      twelfth.body.data.items.map((i: any) => [i.period, i.gross.amount]),
+      [['2026-12-12', 2000]],
+    );
+    const month = await app.api(`${EARNINGS}?period=month&from=2026-12-01&to=2027-01-01`, producer);
+    assert.deepEqual(month.body.data.items, [
+      { period: '2026-12', currency: 'USD', ...days.body.data.totals[0] },
+    ]);
   });
 });
 

@@ -497,7 +497,7 @@ export function registerOwnerPages(app: FastifyInstance, ctx: WebDeps, sessions:
             period,
             currencies,
             explanation:
-              'Parking is what renters paid for parking at your listings (the service fee is the platform’s), counted on the day or month the stay or the paid month starts. Refunds are your share of the money given back, on the day it went back. Days and months are UTC.',
+              'Parking is what renters paid for parking at your listings (the service fee is the platform’s), counted on the day or month the stay or the paid month starts. Refunds are your share of the money given back, counted with the stay they refund, so a fully refunded booking nets to zero. Days and months are each property’s local time.',
             ...(error ? { error } : {}),
           }),
         );

@@ -27,7 +27,7 @@ export const earningsRoute = defineRoute({
   method: 'GET',
   operationId: 'getEarnings',
   summary: 'Earnings',
-  description: `What the account’s listings earned, by UTC \`day\` or \`month\` (default), a row per period and currency, and totals. \`gross\`: the parking lines of paid bookings (the owner’s), counted in the period their booking (or paid month) starts; \`platform_fee\`: the service-fee lines renters paid the platform on top (shown, not deducted); \`refunds\`: the owner’s share (the parking part) of money given back, counted when it was refunded; \`net\` = \`gross\` − \`refunds\`. \`from\` (inclusive) and \`to\` (exclusive) are UTC dates; by default the last 30 days by day, the last 12 months by month; at most 366 days by day, 10 years by month. ${OWNER_ROLE}`,
+  description: `What the account’s listings earned, by \`day\` or \`month\` (default), a row per period and currency, and totals. A period is the property’s local day or month (its \`time_zone\`); when the account’s properties are in several zones, each line goes by its own property’s zone. \`gross\`: the parking lines of paid bookings (the owner’s), counted in the period their booking (or paid month) starts; \`platform_fee\`: the service-fee lines renters paid the platform on top (shown, not deducted), less their part of refunds; \`refunds\`: the owner’s share (the parking part) of money given back, counted in the same period as the lines it gives back — a fully refunded booking nets to 0 in its period; \`net\` = \`gross\` − \`refunds\`. An order’s refunds are split between parking and fee in proportion to its lines (the parking part rounded half up, the fee part the rest, in minor units; within a part, each line’s share rounded down and the remainder on its last line). \`from\` (inclusive) and \`to\` (exclusive) are local dates read the same way; by default the last 30 days by day, the last 12 months by month; at most 366 days by day, 10 years by month. ${OWNER_ROLE}`,
   querystring: Type.Object({
     period: Type.Optional(
       OneOf(['day', 'month'], {
@@ -35,8 +35,8 @@ export const earningsRoute = defineRoute({
         ...says({ default: 'period must be day or month' }),
       }),
     ),
-    from: DATE('from', 'First UTC day counted, `YYYY-MM-DD`.'),
-    to: DATE('to', 'UTC day where counting stops (exclusive), `YYYY-MM-DD`.'),
+    from: DATE('from', 'First local day counted (each property’s zone), `YYYY-MM-DD`.'),
+    to: DATE('to', 'Local day where counting stops (exclusive; each property’s zone), `YYYY-MM-DD`.'),
   }),
   response: {
     200: json('The earnings.', envelopeSchema(EarningsWire), {

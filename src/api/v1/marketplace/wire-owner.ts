@@ -419,18 +419,29 @@ export function listingInputOf(body: Body): ListingInput {
 const EarningsRow = Type.Object({
   currency: Type.String({ description: 'ISO 4217: a row per currency of your listings.' }),
   gross: MoneyWire,
-  platform_fee: MoneyWire,
-  refunds: MoneyWire,
-  net: MoneyWire,
+  platform_fee: Type.Object(MoneyWire.properties, {
+    description: 'The service-fee lines renters paid the platform, less their share of refunds.',
+  }),
+  refunds: Type.Object(MoneyWire.properties, {
+    description: 'The parking share of refunds of the lines counted in this period (not when refunded).',
+  }),
+  net: Type.Object(MoneyWire.properties, { description: '`gross` − `refunds`.' }),
 });
 
 export const EarningsWire = Type.Object({
   period: OneOf(['day', 'month']),
-  from: Type.String({ description: 'First UTC day counted (`YYYY-MM-DD`, inclusive).' }),
-  to: Type.String({ description: 'UTC day where counting stops (`YYYY-MM-DD`, exclusive).' }),
+  from: Type.String({
+    description: 'First local day counted (`YYYY-MM-DD`, inclusive), in each property’s zone.',
+  }),
+  to: Type.String({
+    description: 'Local day where counting stops (`YYYY-MM-DD`, exclusive), in each property’s zone.',
+  }),
   items: Type.Array(
     Type.Object({
-      period: Type.String({ description: '`YYYY-MM-DD` (day) or `YYYY-MM` (month), UTC.' }),
+      period: Type.String({
+        description:
+          '`YYYY-MM-DD` (day) or `YYYY-MM` (month): the property’s local day or month (its `time_zone`); with properties in several zones, each line goes by its own property’s zone.',
+      }),
       ...EarningsRow.properties,
     }),
     { description: 'Periods with something to count, oldest first; within a period, by currency.' },
@@ -518,7 +529,7 @@ export const EARNINGS_EXAMPLE = {
       period: '2026-01',
       currency: 'USD',
       gross: { amount: 125000, currency: 'USD' },
-      platform_fee: { amount: 12500, currency: 'USD' },
+      platform_fee: { amount: 12150, currency: 'USD' },
       refunds: { amount: 3500, currency: 'USD' },
       net: { amount: 121500, currency: 'USD' },
     },
@@ -535,7 +546,7 @@ export const EARNINGS_EXAMPLE = {
     {
       currency: 'USD',
       gross: { amount: 223000, currency: 'USD' },
-      platform_fee: { amount: 22300, currency: 'USD' },
+      platform_fee: { amount: 21950, currency: 'USD' },
       refunds: { amount: 3500, currency: 'USD' },
       net: { amount: 219500, currency: 'USD' },
     },

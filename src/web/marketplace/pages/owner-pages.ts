@@ -369,7 +369,7 @@ ${
 <tbody>${c.rows.map((r) => html`<tr><th scope="row">${r.label}</th><td>${m(r.gross, c.currency)}</td><td>${r.refunds === 0 ? '—' : `−${m(r.refunds, c.currency)}`}</td><td><strong>${m(r.net, c.currency)}</strong></td></tr>`)}</tbody>
 <tfoot><tr><th scope="row">Total</th><td>${m(c.total.gross, c.currency)}</td><td>${c.total.refunds === 0 ? '—' : `−${m(c.total.refunds, c.currency)}`}</td><td><strong>${m(c.total.net, c.currency)}</strong></td></tr></tfoot>
 </table></div>
-<p class="muted">Renters also paid ${m(c.total.fee, c.currency)} of service fees (the platform's).</p></section>`,
+<p class="muted">Renters also paid ${m(c.total.fee, c.currency)} of service fees (the platform's), after refunds.</p></section>`,
       )
 }
 <p class="muted">${input.explanation}</p>`,
