@@ -430,6 +430,25 @@ describe('the Marketplace pages', () => {
       .executeTakeFirstOrThrow();
     assert.equal(booking.plan, 'monthly');
     assert.notEqual(booking.renews_at, null);
+    // The same form again (a double click, a reload): the pass the first one booked, nothing more.
+    const once = await counts();
+    const again = await john.post('/parking/checkout', form);
+    assert.equal(again.status, 303, mainText(again.text_));
+    assert.equal(again.headers.get('location'), `/pass/${code}`);
+    assert.deepEqual(await counts(), once);
+    const bookedHere = await app.ctx.db
+      .selectFrom('bookings')
+      .select('id')
+      .where('listing_id', '=', monthly.id)
+      .execute();
+    assert.equal(bookedHere.length, 1);
+    const charged = await app.ctx.db
+      .selectFrom('payments')
+      .innerJoin('orders', 'orders.id', 'payments.order_id')
+      .select('payments.id')
+      .where('orders.booking_id', '=', booking.id)
+      .execute();
+    assert.equal(charged.length, 1);
     const mine = mainText((await john.get('/parking/bookings')).text_);
     assert.match(mine, /Reserved bay 3 .*monthly, renews/);
   });
