@@ -452,4 +452,51 @@ describe('the Marketplace pages', () => {
     const mine = mainText((await john.get('/parking/bookings')).text_);
     assert.match(mine, /Reserved bay 3 .*monthly, renews/);
   });
+
+  test('a monthly plan cancelled after its cutoff still opens the gates until its paid period ends, and says it will not renew', async () => {
+    const now = app.ctx.clock.now();
+    const monthly = await createListing(
+      app.ctx.db,
+      owner,
+      {
+        propertyId,
+        title: 'Reserved bay 7',
+        kind: 'space',
+        rates: { hourly: null, dailyMax: null, monthly: { amount: 30000, currency: 'USD' } },
+      },
+      now,
+    );
+    await publishListing(app.ctx.db, owner, monthly.id, now);
+    const john = await signedIn(JOHN);
+    const starts = localInputValue(now, ZONE);
+    const checkout = await john.get(`/parking/listings/${monthly.id}/checkout?plan=monthly&starts=${starts}`);
+    assert.equal(checkout.status, 200, mainText(checkout.text_));
+    const form: Record<string, string> = { vehicle_id: '', plate: 'MONTH 7', payment_method: 'pm_card_visa' };
+    for (const name of [
+      'csrf',
+      'listing_id',
+      'quote_id',
+      'plan',
+      'starts',
+      'ends',
+      'final_amount',
+      'final_currency',
+    ])
+      form[name] = formField(checkout.text_, name);
+    const paid = await john.post('/parking/checkout', form);
+    assert.equal(paid.status, 303, mainText(paid.text_));
+    const code = paid.headers.get('location')!.split('/').pop()!;
+    const { id } = await app.ctx.db
+      .selectFrom('bookings')
+      .select('id')
+      .where('pass_code', '=', code)
+      .executeTakeFirstOrThrow();
+    const cancelled = await john.post(`/parking/bookings/${id}/cancel`, {
+      csrf: formField((await john.get('/parking/bookings')).text_, 'csrf'),
+    });
+    assert.equal(cancelled.status, 303);
+    const page = await john.get(`/pass/${code}`);
+    assert.match(mainText(page.text_), /Cancelled — it will not renew; the gates open for you until /);
+    assert.match(page.text_, /action="\/pass\/[^"]*\/open"/);
+  });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
 import { WEB_CHANNEL } from '../../access/access-events.ts';
 import { DoorNotFound } from '../../access/errors.ts';
+import { isGrantActive, listGrantsOfSource } from '../../access/grants.ts';
 import { normalizeHexId } from '../../access/ids.ts';
 import { type ToggleResult, toggleDoor } from '../../access/toggle.ts';
 import { listVisibleDoors } from '../../access/visible-doors.ts';
@@ -33,12 +34,31 @@ function isPassFlash(value: unknown): value is PassFlash {
   );
 }
 
-/** Where a booking's access stands at `now`: its grant runs over the window plus the grace each side. */
-function phaseOf(booking: Booking, now: number, graceMs: number): PassPhase {
-  if (booking.status === 'cancelled') return 'cancelled';
-  if (now < booking.startsAt - graceMs) return 'before';
-  if (now >= booking.endsAt + graceMs) return 'after';
-  return 'open';
+/**
+ * Where a booking's access stands at `now`: its grant runs over the window plus the grace each side.
+ * A cancelled booking is read from its grants: a monthly plan cancelled after the cutoff keeps its
+ * gates until the end of its paid period, so it is still `open` (or `before`) until they end.
+ */
+async function accessOf(
+  db: WebDeps['db'],
+  booking: Booking,
+  now: number,
+  graceMs: number,
+): Promise<{ phase: PassPhase; from: number; until: number }> {
+  const window = { from: booking.startsAt - graceMs, until: booking.endsAt + graceMs };
+  if (booking.status === 'cancelled') {
+    const grants = (await listGrantsOfSource(db, 'booking', booking.id)).filter(
+      (g) => g.endsAt === null || g.endsAt > now,
+    );
+    if (grants.length === 0) return { ...window, phase: 'cancelled' };
+    const from = Math.min(...grants.map((g) => g.startsAt));
+    const until = Math.max(...grants.map((g) => g.endsAt ?? window.until));
+    const phase = grants.some((g) => isGrantActive(g, now)) ? 'open' : 'before';
+    return { phase, from, until };
+  }
+  if (now < window.from) return { ...window, phase: 'before' };
+  if (now >= window.until) return { ...window, phase: 'after' };
+  return { ...window, phase: 'open' };
 }
 
 /**
@@ -67,7 +87,8 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
     const web = await sessions.load(request);
     const isRenter = web?.user?.id === booking.userId;
     const graceMs = ctx.marketplace.bookingGraceMs;
-    const phase = phaseOf(booking, now, graceMs);
+    const access = await accessOf(ctx.db, booking, now, graceMs);
+    const phase = access.phase;
     let gates: PassGate[] = [];
     if (isRenter && web?.user && phase === 'open') {
       const visible = await listVisibleDoors(
@@ -103,8 +124,8 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
         qrSvg: raw(svg),
         passUrl,
         phase,
-        accessFrom: booking.startsAt - graceMs,
-        accessUntil: booking.endsAt + graceMs,
+        accessFrom: access.from,
+        accessUntil: access.until,
         ...(isRenter && web?.user
           ? { renter: { csrfToken: web.session.csrfToken, role: web.user.role } }
           : {}),
@@ -140,7 +161,8 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
       if (!(error instanceof DoorNotFound)) throw error;
       // No grant in force now (before, after, cancelled): the pass says when it opens.
       const graceMs = ctx.marketplace.bookingGraceMs;
-      const phase = phaseOf(booking, now, graceMs);
+      const access = await accessOf(ctx.db, booking, now, graceMs);
+      const phase = access.phase;
       const message =
         phase === 'before'
           ? `Not yet: the gates open for this pass from ${formatLocalTime(booking.startsAt - graceMs, property.timeZone)}.`

@@ -35,9 +35,11 @@ export function passPage(input: {
 }): string {
   const { booking, property } = input;
   const tz = property.timeZone;
+  // Cancelled, but its paid period still runs (a monthly plan cancelled after the cutoff).
+  const cancelledYet = booking.status === 'cancelled' ? 'Cancelled — it will not renew; ' : '';
   const phaseLine: Record<PassPhase, string> = {
-    before: `The gates open for this pass from ${formatLocalTime(input.accessFrom, tz)}.`,
-    open: `The gates open for this pass until ${formatLocalTime(input.accessUntil, tz)}.`,
+    before: `${cancelledYet}${cancelledYet ? 'the' : 'The'} gates open for this pass from ${formatLocalTime(input.accessFrom, tz)}${cancelledYet ? ` until ${formatLocalTime(input.accessUntil, tz)}` : ''}.`,
+    open: `${cancelledYet}${cancelledYet ? 'the gates open for you' : 'The gates open for this pass'} until ${formatLocalTime(input.accessUntil, tz)}.`,
     after: 'This pass has ended.',
     cancelled: 'This booking was cancelled: the pass no longer opens the gates.',
   };
