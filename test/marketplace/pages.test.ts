@@ -4,6 +4,7 @@ import { createListing, publishListing } from '../../src/marketplace/listings.ts
 import { createProperty } from '../../src/marketplace/properties.ts';
 import type { Actor } from '../../src/marketplace/records.ts';
 import { localInputValue } from '../../src/web/marketplace/format.ts';
+import { PASS_MISSES_PER_WINDOW } from '../../src/web/marketplace/pass.routes.ts';
 import { doorIdByName, mainText } from '../helpers/account-pages.ts';
 import { type Browser, formField } from '../helpers/http.ts';
 import { JOHN, PRODUCTION_OWNER, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
@@ -195,7 +196,11 @@ describe('the Marketplace pages', () => {
     const visitor = await app.browser().get(`/pass/${code}`);
     assert.equal(visitor.status, 200);
     assert.match(visitor.text_, /<svg[^>]*viewBox/);
-    assert.match(mainText(visitor.text_), new RegExp(`${code} .*12 Elm Street.*TEST 123`));
+    // Anyone with the link sees what an attendant needs; the plate only masked.
+    assert.match(mainText(visitor.text_), new RegExp(`${code} .*12 Elm Street.*Plate TE•••23`));
+    assert.doesNotMatch(visitor.text_, /TEST 123/);
+    const mine = await (await signedIn(JOHN)).get(`/pass/${code}`);
+    assert.match(mainText(mine.text_), /Plate TEST 123/);
     assert.doesNotMatch(visitor.text_, /action="\/pass\/[^"]*\/open"/);
     // Lower case finds the same pass (its canonical address).
     const lower = await app.browser().get(`/pass/${code.toLowerCase()}`);
@@ -498,5 +503,19 @@ describe('the Marketplace pages', () => {
     const page = await john.get(`/pass/${code}`);
     assert.match(mainText(page.text_), /Cancelled — it will not renew; the gates open for you until /);
     assert.match(page.text_, /action="\/pass\/[^"]*\/open"/);
+  });
+
+  // Last: it leaves this address waiting on every pass.
+  test('guessing pass codes: after 20 unknown codes from one address, every pass answers 429 with a clear page', async () => {
+    const { code } = await bookAsJohn(stay(100));
+    await app.ctx.db.deleteFrom('login_attempts').where('throttle_key', 'like', 'pass_miss:%').execute();
+    const visitor = app.browser();
+    for (let i = 0; i < PASS_MISSES_PER_WINDOW; i++)
+      assert.equal((await visitor.get(`/pass/ZZZZZ${String(i).padStart(3, '0')}`)).status, 404);
+    const guessed = await visitor.get('/pass/ZZZZZZZZ');
+    assert.equal(guessed.status, 429);
+    assert.match(mainText(guessed.text_), /Too many pass codes that do not exist were tried from here/);
+    assert.notEqual(guessed.headers.get('retry-after'), null);
+    assert.equal((await visitor.get(`/pass/${code}`)).status, 429);
   });
 });

@@ -8,6 +8,7 @@ import { type ToggleResult, toggleDoor } from '../../access/toggle.ts';
 import { listVisibleDoors } from '../../access/visible-doors.ts';
 import { raw } from '../../html/html.ts';
 import { setPageHeaders } from '../../html/security-headers.ts';
+import { sha256, uuid } from '../../lib/crypto.ts';
 import { findBookingByPassCode } from '../../marketplace/bookings.ts';
 import type { Booking } from '../../marketplace/records.ts';
 import { takeFlash, writeFlash } from '../flash.ts';
@@ -61,6 +62,40 @@ async function accessOf(
   return { ...window, phase: 'open' };
 }
 
+/** Unknown pass codes one address may try in `PASS_MISS_WINDOW_MS` before every pass lookup waits. */
+export const PASS_MISSES_PER_WINDOW = 20;
+export const PASS_MISS_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Guessing pass codes, per address: each unknown code is counted in the login throttle's table
+ * (pruned with it; so it holds across processes), under its own key. Over the limit, every lookup
+ * from that address waits — a known code too, or the 404/200 difference would still answer.
+ */
+function missKeyOf(ip: string): string {
+  return `pass_miss:${sha256(ip)}`;
+}
+
+async function passMissWait(ctx: WebDeps, ip: string, now: number): Promise<number | undefined> {
+  const recent = await ctx.db
+    .selectFrom('login_attempts')
+    .select('attempted_at')
+    .where('throttle_key', '=', missKeyOf(ip))
+    .where('attempted_at', '>', now - PASS_MISS_WINDOW_MS)
+    .orderBy('attempted_at', 'desc')
+    .limit(PASS_MISSES_PER_WINDOW)
+    .execute();
+  if (recent.length < PASS_MISSES_PER_WINDOW) return undefined;
+  const blocking = Number(recent[PASS_MISSES_PER_WINDOW - 1]!.attempted_at);
+  return Math.max(1, Math.ceil((blocking + PASS_MISS_WINDOW_MS - now) / 1000));
+}
+
+async function countPassMiss(ctx: WebDeps, ip: string, now: number): Promise<void> {
+  await ctx.db
+    .insertInto('login_attempts')
+    .values({ id: uuid(), throttle_key: missKeyOf(ip), attempted_at: now })
+    .execute();
+}
+
 /**
  * The pass (products.md §1): `/pass/<code>` shows the QR code, the address, the window and, for its
  * renter inside the window (plus the grace), an Open button per gate that asks the one toggle
@@ -70,8 +105,21 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
   app.get('/pass/:code', async (request, reply) => {
     const { code } = request.params as { code: string };
     const now = ctx.clock.now();
+    const waitS = await passMissWait(ctx, request.ip, now);
+    if (waitS !== undefined) {
+      return setPageHeaders(reply)
+        .code(429)
+        .header('retry-after', String(waitS))
+        .send(
+          errorPage(
+            'Too many tries',
+            `Too many pass codes that do not exist were tried from here. Wait ${Math.ceil(waitS / 60)} minutes, then try again.`,
+          ),
+        );
+    }
     const found = await findBookingByPassCode(ctx.db, code, now);
     if (!found) {
+      await countPassMiss(ctx, request.ip, now);
       return setPageHeaders(reply)
         .code(404)
         .send(
