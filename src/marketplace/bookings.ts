@@ -970,6 +970,24 @@ export async function findBookingByPassCode(
   return { booking: bookingOf(row as JoinedRow, now), ...found };
 }
 
+/**
+ * The pass code of the booking a person already made with this quote id, if any: a form sent twice
+ * is shown the booking the first one made (bookings.quote_id holds the quote's digest).
+ */
+export async function passCodeOfQuote(
+  db: DbOrTrx,
+  actor: Actor,
+  quoteId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('bookings')
+    .select('pass_code')
+    .where('quote_id', '=', sha256(String(quoteId)))
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
+  return row?.pass_code;
+}
+
 /** A person's bookings still to come or running now (confirmed, not ended), soonest first: `sync`'s section. */
 export async function upcomingBookingsOf(db: DbOrTrx, userId: string, now: number): Promise<Booking[]> {
   const rows = (await bookingsQuery(db)

@@ -163,6 +163,17 @@ describe('the Marketplace pages in Chromium, on a phone', () => {
     assert.equal(booking.status, 'confirmed');
     assert.equal(booking.listing_id, listingId);
 
+    // An attendant (anyone with the link) sees the code, the place and the window; the plate masked.
+    const attendant = await chromium.openPage(t, PHONE);
+    if (!attendant) return;
+    await attendant.goto(`${app.baseUrl}/pass/${code}`);
+    await attendant.getByRole('heading', { name: 'Parking pass' }).waitFor();
+    const seen = await attendant.locator('main').innerText();
+    assert.match(seen, /AB•••34/);
+    assert.doesNotMatch(seen, /ABC1234/);
+    await assertFitsPhoneWidth(attendant, 'the pass for an attendant');
+    await attendant.screenshot({ path: `${SHOTS}/mk-pass-attendant.png`, fullPage: true });
+
     const open = page.getByRole('button', { name: 'Open Lobby Door' });
     assert.ok((await heightOf(open)) >= MIN_TOUCH_PX);
     await press(page, open, `/pass/${code}/open`, 'tap');

@@ -4,6 +4,7 @@ import { createListing, publishListing } from '../../src/marketplace/listings.ts
 import { createProperty } from '../../src/marketplace/properties.ts';
 import type { Actor } from '../../src/marketplace/records.ts';
 import { localInputValue } from '../../src/web/marketplace/format.ts';
+import { PASS_MISSES_PER_WINDOW } from '../../src/web/marketplace/pass.routes.ts';
 import { doorIdByName, mainText } from '../helpers/account-pages.ts';
 import { type Browser, formField } from '../helpers/http.ts';
 import { JOHN, PRODUCTION_OWNER, startTestApp, TEST_OWNER, type TestApp } from '../helpers/test-app.ts';
@@ -195,7 +196,11 @@ describe('the Marketplace pages', () => {
     const visitor = await app.browser().get(`/pass/${code}`);
     assert.equal(visitor.status, 200);
     assert.match(visitor.text_, /<svg[^>]*viewBox/);
-    assert.match(mainText(visitor.text_), new RegExp(`${code} .*12 Elm Street.*TEST 123`));
+    // Anyone with the link sees what an attendant needs; the plate only masked.
+    assert.match(mainText(visitor.text_), new RegExp(`${code} .*12 Elm Street.*Plate TE•••23`));
+    assert.doesNotMatch(visitor.text_, /TEST 123/);
+    const mine = await (await signedIn(JOHN)).get(`/pass/${code}`);
+    assert.match(mainText(mine.text_), /Plate TEST 123/);
     assert.doesNotMatch(visitor.text_, /action="\/pass\/[^"]*\/open"/);
     // Lower case finds the same pass (its canonical address).
     const lower = await app.browser().get(`/pass/${code.toLowerCase()}`);
@@ -430,7 +435,87 @@ describe('the Marketplace pages', () => {
       .executeTakeFirstOrThrow();
     assert.equal(booking.plan, 'monthly');
     assert.notEqual(booking.renews_at, null);
+    // The same form again (a double click, a reload): the pass the first one booked, nothing more.
+    const once = await counts();
+    const again = await john.post('/parking/checkout', form);
+    assert.equal(again.status, 303, mainText(again.text_));
+    assert.equal(again.headers.get('location'), `/pass/${code}`);
+    assert.deepEqual(await counts(), once);
+    const bookedHere = await app.ctx.db
+      .selectFrom('bookings')
+      .select('id')
+      .where('listing_id', '=', monthly.id)
+      .execute();
+    assert.equal(bookedHere.length, 1);
+    const charged = await app.ctx.db
+      .selectFrom('payments')
+      .innerJoin('orders', 'orders.id', 'payments.order_id')
+      .select('payments.id')
+      .where('orders.booking_id', '=', booking.id)
+      .execute();
+    assert.equal(charged.length, 1);
     const mine = mainText((await john.get('/parking/bookings')).text_);
     assert.match(mine, /Reserved bay 3 .*monthly, renews/);
+  });
+
+  test('a monthly plan cancelled after its cutoff still opens the gates until its paid period ends, and says it will not renew', async () => {
+    const now = app.ctx.clock.now();
+    const monthly = await createListing(
+      app.ctx.db,
+      owner,
+      {
+        propertyId,
+        title: 'Reserved bay 7',
+        kind: 'space',
+        rates: { hourly: null, dailyMax: null, monthly: { amount: 30000, currency: 'USD' } },
+      },
+      now,
+    );
+    await publishListing(app.ctx.db, owner, monthly.id, now);
+    const john = await signedIn(JOHN);
+    const starts = localInputValue(now, ZONE);
+    const checkout = await john.get(`/parking/listings/${monthly.id}/checkout?plan=monthly&starts=${starts}`);
+    assert.equal(checkout.status, 200, mainText(checkout.text_));
+    const form: Record<string, string> = { vehicle_id: '', plate: 'MONTH 7', payment_method: 'pm_card_visa' };
+    for (const name of [
+      'csrf',
+      'listing_id',
+      'quote_id',
+      'plan',
+      'starts',
+      'ends',
+      'final_amount',
+      'final_currency',
+    ])
+      form[name] = formField(checkout.text_, name);
+    const paid = await john.post('/parking/checkout', form);
+    assert.equal(paid.status, 303, mainText(paid.text_));
+    const code = paid.headers.get('location')!.split('/').pop()!;
+    const { id } = await app.ctx.db
+      .selectFrom('bookings')
+      .select('id')
+      .where('pass_code', '=', code)
+      .executeTakeFirstOrThrow();
+    const cancelled = await john.post(`/parking/bookings/${id}/cancel`, {
+      csrf: formField((await john.get('/parking/bookings')).text_, 'csrf'),
+    });
+    assert.equal(cancelled.status, 303);
+    const page = await john.get(`/pass/${code}`);
+    assert.match(mainText(page.text_), /Cancelled — it will not renew; the gates open for you until /);
+    assert.match(page.text_, /action="\/pass\/[^"]*\/open"/);
+  });
+
+  // Last: it leaves this address waiting on every pass.
+  test('guessing pass codes: after 20 unknown codes from one address, every pass answers 429 with a clear page', async () => {
+    const { code } = await bookAsJohn(stay(100));
+    await app.ctx.db.deleteFrom('login_attempts').where('throttle_key', 'like', 'pass_miss:%').execute();
+    const visitor = app.browser();
+    for (let i = 0; i < PASS_MISSES_PER_WINDOW; i++)
+      assert.equal((await visitor.get(`/pass/ZZZZZ${String(i).padStart(3, '0')}`)).status, 404);
+    const guessed = await visitor.get('/pass/ZZZZZZZZ');
+    assert.equal(guessed.status, 429);
+    assert.match(mainText(guessed.text_), /Too many pass codes that do not exist were tried from here/);
+    assert.notEqual(guessed.headers.get('retry-after'), null);
+    assert.equal((await visitor.get(`/pass/${code}`)).status, 429);
   });
 });

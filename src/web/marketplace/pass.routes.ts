@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
 import { WEB_CHANNEL } from '../../access/access-events.ts';
 import { DoorNotFound } from '../../access/errors.ts';
+import { isGrantActive, listGrantsOfSource } from '../../access/grants.ts';
 import { normalizeHexId } from '../../access/ids.ts';
 import { type ToggleResult, toggleDoor } from '../../access/toggle.ts';
 import { listVisibleDoors } from '../../access/visible-doors.ts';
 import { raw } from '../../html/html.ts';
 import { setPageHeaders } from '../../html/security-headers.ts';
+import { sha256, uuid } from '../../lib/crypto.ts';
 import { findBookingByPassCode } from '../../marketplace/bookings.ts';
 import type { Booking } from '../../marketplace/records.ts';
 import { takeFlash, writeFlash } from '../flash.ts';
@@ -33,12 +35,65 @@ function isPassFlash(value: unknown): value is PassFlash {
   );
 }
 
-/** Where a booking's access stands at `now`: its grant runs over the window plus the grace each side. */
-function phaseOf(booking: Booking, now: number, graceMs: number): PassPhase {
-  if (booking.status === 'cancelled') return 'cancelled';
-  if (now < booking.startsAt - graceMs) return 'before';
-  if (now >= booking.endsAt + graceMs) return 'after';
-  return 'open';
+/**
+ * Where a booking's access stands at `now`: its grant runs over the window plus the grace each side.
+ * A cancelled booking is read from its grants: a monthly plan cancelled after the cutoff keeps its
+ * gates until the end of its paid period, so it is still `open` (or `before`) until they end.
+ */
+async function accessOf(
+  db: WebDeps['db'],
+  booking: Booking,
+  now: number,
+  graceMs: number,
+): Promise<{ phase: PassPhase; from: number; until: number }> {
+  const window = { from: booking.startsAt - graceMs, until: booking.endsAt + graceMs };
+  if (booking.status === 'cancelled') {
+    const grants = (await listGrantsOfSource(db, 'booking', booking.id)).filter(
+      (g) => g.endsAt === null || g.endsAt > now,
+    );
+    if (grants.length === 0) return { ...window, phase: 'cancelled' };
+    const from = Math.min(...grants.map((g) => g.startsAt));
+    const until = Math.max(...grants.map((g) => g.endsAt ?? window.until));
+    const phase = grants.some((g) => isGrantActive(g, now)) ? 'open' : 'before';
+    return { phase, from, until };
+  }
+  if (now < window.from) return { ...window, phase: 'before' };
+  if (now >= window.until) return { ...window, phase: 'after' };
+  return { ...window, phase: 'open' };
+}
+
+/** Unknown pass codes one address may try in `PASS_MISS_WINDOW_MS` before every pass lookup waits. */
+export const PASS_MISSES_PER_WINDOW = 20;
+export const PASS_MISS_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Guessing pass codes, per address: each unknown code is counted in the login throttle's table
+ * (pruned with it; so it holds across processes), under its own key. Over the limit, every lookup
+ * from that address waits — a known code too, or the 404/200 difference would still answer.
+ */
+function missKeyOf(ip: string): string {
+  return `pass_miss:${sha256(ip)}`;
+}
+
+async function passMissWait(ctx: WebDeps, ip: string, now: number): Promise<number | undefined> {
+  const recent = await ctx.db
+    .selectFrom('login_attempts')
+    .select('attempted_at')
+    .where('throttle_key', '=', missKeyOf(ip))
+    .where('attempted_at', '>', now - PASS_MISS_WINDOW_MS)
+    .orderBy('attempted_at', 'desc')
+    .limit(PASS_MISSES_PER_WINDOW)
+    .execute();
+  if (recent.length < PASS_MISSES_PER_WINDOW) return undefined;
+  const blocking = Number(recent[PASS_MISSES_PER_WINDOW - 1]!.attempted_at);
+  return Math.max(1, Math.ceil((blocking + PASS_MISS_WINDOW_MS - now) / 1000));
+}
+
+async function countPassMiss(ctx: WebDeps, ip: string, now: number): Promise<void> {
+  await ctx.db
+    .insertInto('login_attempts')
+    .values({ id: uuid(), throttle_key: missKeyOf(ip), attempted_at: now })
+    .execute();
 }
 
 /**
@@ -50,8 +105,21 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
   app.get('/pass/:code', async (request, reply) => {
     const { code } = request.params as { code: string };
     const now = ctx.clock.now();
+    const waitS = await passMissWait(ctx, request.ip, now);
+    if (waitS !== undefined) {
+      return setPageHeaders(reply)
+        .code(429)
+        .header('retry-after', String(waitS))
+        .send(
+          errorPage(
+            'Too many tries',
+            `Too many pass codes that do not exist were tried from here. Wait ${Math.ceil(waitS / 60)} minutes, then try again.`,
+          ),
+        );
+    }
     const found = await findBookingByPassCode(ctx.db, code, now);
     if (!found) {
+      await countPassMiss(ctx, request.ip, now);
       return setPageHeaders(reply)
         .code(404)
         .send(
@@ -67,7 +135,8 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
     const web = await sessions.load(request);
     const isRenter = web?.user?.id === booking.userId;
     const graceMs = ctx.marketplace.bookingGraceMs;
-    const phase = phaseOf(booking, now, graceMs);
+    const access = await accessOf(ctx.db, booking, now, graceMs);
+    const phase = access.phase;
     let gates: PassGate[] = [];
     if (isRenter && web?.user && phase === 'open') {
       const visible = await listVisibleDoors(
@@ -103,8 +172,8 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
         qrSvg: raw(svg),
         passUrl,
         phase,
-        accessFrom: booking.startsAt - graceMs,
-        accessUntil: booking.endsAt + graceMs,
+        accessFrom: access.from,
+        accessUntil: access.until,
         ...(isRenter && web?.user
           ? { renter: { csrfToken: web.session.csrfToken, role: web.user.role } }
           : {}),
@@ -140,7 +209,8 @@ export function registerPassPages(app: FastifyInstance, ctx: WebDeps, sessions: 
       if (!(error instanceof DoorNotFound)) throw error;
       // No grant in force now (before, after, cancelled): the pass says when it opens.
       const graceMs = ctx.marketplace.bookingGraceMs;
-      const phase = phaseOf(booking, now, graceMs);
+      const access = await accessOf(ctx.db, booking, now, graceMs);
+      const phase = access.phase;
       const message =
         phase === 'before'
           ? `Not yet: the gates open for this pass from ${formatLocalTime(booking.startsAt - graceMs, property.timeZone)}.`

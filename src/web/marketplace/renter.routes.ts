@@ -3,7 +3,13 @@ import { listVehicles } from '../../accounts/users.ts';
 import { setPageHeaders } from '../../html/security-headers.ts';
 import { isDomainError } from '../../lib/domain-error.ts';
 import { type Money, money } from '../../lib/money.ts';
-import { type BookInput, book, cancelBooking, listMyBookings } from '../../marketplace/bookings.ts';
+import {
+  type BookInput,
+  book,
+  cancelBooking,
+  listMyBookings,
+  passCodeOfQuote,
+} from '../../marketplace/bookings.ts';
 import { findBookableListing } from '../../marketplace/listings.ts';
 import { type QuoteRequest, quoteListing, searchListings } from '../../marketplace/quotes.ts';
 import type { Listing, Property } from '../../marketplace/records.ts';
@@ -268,17 +274,10 @@ export function registerRenterPages(app: FastifyInstance, ctx: WebDeps, sessions
         },
       });
     }
-    const input: BookInput =
-      plan === 'monthly'
-        ? {
-            listingId: found.listing.id,
-            plan: 'monthly',
-            starts: asked.starts,
-            finalPrice,
-            paymentMethod: draft.paymentMethod,
-            ...vehicle,
-          }
-        : { quoteId: get('quote_id'), finalPrice, paymentMethod: draft.paymentMethod, ...vehicle };
+    // Hourly and monthly alike book through the signed quote the checkout held: its id is used once
+    // (bookings.quote_id is unique), so the same form sent twice books and charges once.
+    const quoteId = get('quote_id');
+    const input: BookInput = { quoteId, finalPrice, paymentMethod: draft.paymentMethod, ...vehicle };
     try {
       const booking = await book(ctx.marketplace, actorOf(web), input, ctx.clock.now());
       request.log.info({ event: 'booking.web', bookingId: booking.id }, 'booked from a page');
@@ -290,6 +289,11 @@ export function registerRenterPages(app: FastifyInstance, ctx: WebDeps, sessions
       const refusal = refusalOf(error);
       if (!refusal) throw error;
       request.log.info({ event: 'booking.web_refused', code: refusal.code }, 'booking refused');
+      if (refusal.code === 'quote_already_used') {
+        // The same form again (a double click, a reload): show the pass the first one booked.
+        const passCode = await passCodeOfQuote(ctx.db, actorOf(web), quoteId);
+        if (passCode) return reply.redirect(`/pass/${passCode}`, 303);
+      }
       return renderCheckout(reply, web, found, asked, { draft, refusal });
     }
   });

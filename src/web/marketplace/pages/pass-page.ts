@@ -35,9 +35,11 @@ export function passPage(input: {
 }): string {
   const { booking, property } = input;
   const tz = property.timeZone;
+  // Cancelled, but its paid period still runs (a monthly plan cancelled after the cutoff).
+  const cancelledYet = booking.status === 'cancelled' ? 'Cancelled — it will not renew; ' : '';
   const phaseLine: Record<PassPhase, string> = {
-    before: `The gates open for this pass from ${formatLocalTime(input.accessFrom, tz)}.`,
-    open: `The gates open for this pass until ${formatLocalTime(input.accessUntil, tz)}.`,
+    before: `${cancelledYet}${cancelledYet ? 'the' : 'The'} gates open for this pass from ${formatLocalTime(input.accessFrom, tz)}${cancelledYet ? ` until ${formatLocalTime(input.accessUntil, tz)}` : ''}.`,
+    open: `${cancelledYet}${cancelledYet ? 'the gates open for you' : 'The gates open for this pass'} until ${formatLocalTime(input.accessUntil, tz)}.`,
     after: 'This pass has ended.',
     cancelled: 'This booking was cancelled: the pass no longer opens the gates.',
   };
@@ -54,12 +56,19 @@ ${gatesSection(input)}
 <dt>Parking</dt><dd>${input.listing?.title ?? 'Parking'}</dd>
 <dt>Where</dt><dd>${property.name}<br>${addressLine(property.address)}<br><a href="https://www.openstreetmap.org/?mlat=${property.latitude}&amp;mlon=${property.longitude}#map=18/${property.latitude}/${property.longitude}" rel="noopener noreferrer">Map</a> · <a href="https://www.google.com/maps/dir/?api=1&amp;destination=${mapsQuery}" rel="noopener noreferrer">Directions</a></dd>
 <dt>When</dt><dd>${formatWindow(booking.startsAt, booking.endsAt, tz)}<br><span class="muted">${tz}</span></dd>
-<dt>Plate</dt><dd>${booking.plate}</dd>
+<dt>Plate</dt><dd>${input.renter ? booking.plate : maskPlate(booking.plate)}</dd>
 </dl>
 <p class="${input.phase === 'open' ? 'notice' : input.phase === 'before' ? 'muted' : 'error'}" role="status">${phaseLine[input.phase]}</p>
 </section>`,
     input.renter ? { nav: { role: input.renter.role, current: 'bookings' } } : {},
   );
+}
+
+/** A plate as anyone but its renter sees it: its first and last two characters (`AB•••34`). */
+export function maskPlate(plate: string): string {
+  const chars = [...plate.replace(/\s+/g, '')];
+  if (chars.length <= 4) return `${chars[0] ?? ''}•••`;
+  return `${chars.slice(0, 2).join('')}•••${chars.slice(-2).join('')}`;
 }
 
 function gatesSection(input: Parameters<typeof passPage>[0]): SafeHtml | string {
