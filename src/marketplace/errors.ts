@@ -259,3 +259,12 @@ export class WindowOutsideBooking extends DomainError {
     );
   }
 }
+
+// --- fix-book: cancelling a booking that has ended (one block) ---
+
+/** The booking's window has passed (it is completed): there is nothing left to cancel. */
+export class BookingCompleted extends DomainError {
+  constructor() {
+    super('booking_completed', 'conflict', 'the booking is completed; it cannot be cancelled');
+  }
+}
