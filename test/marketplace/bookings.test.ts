@@ -604,6 +604,56 @@ describe(`bookings (${TEST_DIALECT})`, () => {
     assert.deepEqual(renewed.order.total, { amount: 66000, currency: 'USD' });
   });
 
+  test('a cancel racing a monthly renewal: the hold ends with the renewed period, whose gates stay', async () => {
+    const listingId = await listing({ monthly: 30000 });
+    const booking = await book(
+      deps,
+      john,
+      {
+        listingId,
+        plan: 'monthly',
+        starts: '2027-03-16T08:00',
+        plate: 'ABC1234',
+        paymentMethod: 'pm_card_visa',
+      },
+      NOW,
+    );
+    const cancelAt = booking.endsAt + MINUTE;
+    // The renewal commits after the cancel read the booking (at its read of the listing's cutoff).
+    let renewal: { renewed: number; stopped: number } | undefined;
+    const cutoffReads = new Set<unknown>();
+    const interleaved = deps.db.withPlugin({
+      transformQuery(args) {
+        if (
+          args.node.kind === 'SelectQueryNode' &&
+          JSON.stringify(args.node).includes('"free_cancel_minutes"')
+        )
+          cutoffReads.add(args.queryId);
+        return args.node;
+      },
+      async transformResult(args) {
+        if (cutoffReads.has(args.queryId) && !renewal) renewal = await renewMonthlyBookings(deps, cancelAt);
+        return args.result;
+      },
+    });
+    const cancelled = await cancelBooking({ ...deps, db: interleaved }, john, booking.id, cancelAt);
+    assert.equal(renewal?.renewed, 1);
+    assert.equal(cancelled.status, 'cancelled');
+    const renewedEnd = Date.parse('2027-05-16T12:00:00Z');
+    assert.equal(cancelled.endsAt, renewedEnd);
+    const row = await app.ctx.db
+      .selectFrom('bookings')
+      .select('hold_ends_at')
+      .where('id', '=', booking.id)
+      .executeTakeFirstOrThrow();
+    // Paid through 16 May: held through 16 May, so nobody else buys that month.
+    assert.equal(Number(row.hold_ends_at), renewedEnd);
+    await assert.rejects(
+      quoteListing(deps, john, listingId, { starts: '2027-05-01T10:00', ends: '2027-05-01T12:00' }, cancelAt),
+      (e: Error) => isDomainError(e) && e.code === 'unavailable',
+    );
+  });
+
   test('cancelling a completed booking answers booking_completed, not already_cancelled', async () => {
     const listingId = await listing();
     const at = NOW + 140 * HOUR;
