@@ -11,6 +11,7 @@ import { PAST_START_GRACE_MS } from './booking-window.ts';
 import type { MarketplaceDeps } from './deps.ts';
 import {
   BookableListingNotFound,
+  BookingCompleted,
   BookingNotCancellable,
   BookingNotFound,
   DurationOutOfRange,
@@ -27,7 +28,7 @@ import {
 import { findBookableListing } from './listings.ts';
 import { isOpenForWindow } from './opening-hours.ts';
 import { encodeCursor, readPage } from './paging.ts';
-import { PaymentFailed } from './payments/payment-errors.ts';
+import { InvalidPaymentMethod, PaymentDeclined, PaymentFailed } from './payments/payment-errors.ts';
 import type { Charge } from './payments/payment-processor.ts';
 import { monthlyQuoteLines, type PriceLine, type Quote, quoteLines, SERVICE_FEE_LINE } from './pricing.ts';
 import { verifyQuote } from './quote-tokens.ts';
@@ -61,8 +62,14 @@ export type BookInput =
     };
 
 const MINUTE_MS = 60_000;
-/** A pending booking younger than this is still being charged by its request; settlement leaves it. */
-export const SETTLE_AFTER_MS = 60_000;
+/**
+ * A pending booking younger than this is still being charged by its request; settlement leaves it.
+ * Well above the Stripe SDK's worst case for one charge (30 s timeout × 2 attempts + backoff ≈ 61 s),
+ * so settlement never races the request that is still asking.
+ */
+export const SETTLE_AFTER_MS = 5 * MINUTE_MS;
+/** How long a renewal's claim on a period keeps other processes off it (a crash: retried after). */
+const RENEW_CLAIM_MS = 10 * MINUTE_MS;
 // No 0/O, 1/I: read aloud and typed from a phone.
 const PASS_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const ID = /^[0-9a-f]{32}$/i;
@@ -529,7 +536,9 @@ export async function settlePendingBookings(
         total,
       });
     } catch (error) {
-      if (isDomainError(error) && !(error instanceof PaymentFailed)) {
+      // Only a refusal of the payment means nothing was charged. Any other answer (a failure, a
+      // reused key) leaves the booking pending for the next round.
+      if (error instanceof PaymentDeclined || error instanceof InvalidPaymentMethod) {
         await deletePending(deps.db, row.id);
         deleted++;
       }
@@ -548,7 +557,8 @@ export async function settlePendingBookings(
  * `max(starts, min(now, ends))` (the rest of the window is free again). Monthly: it stops renewing;
  * refunded (not started) it holds nothing and its grants end now, otherwise it keeps its place and
  * its gates until the end of the paid period. `booking_cancelled` goes out. Another person's booking
- * → 404 `booking_not_found`; a cancelled or completed one → 409 `already_cancelled`.
+ * → 404 `booking_not_found`; a cancelled one → 409 `already_cancelled`, a completed one → 409
+ * `booking_completed`.
  */
 export async function cancelBooking(
   deps: MarketplaceDeps,
@@ -558,6 +568,7 @@ export async function cancelBooking(
 ): Promise<Booking> {
   const booking = await visibleBookingRow(deps.db, actor, bookingId);
   const status = effectiveStatus(booking, now);
+  if (status === 'completed') throw new BookingCompleted();
   if (status !== 'confirmed') throw new BookingNotCancellable(status);
   const listing = await deps.db
     .selectFrom('listings')
@@ -591,11 +602,13 @@ export async function cancelBooking(
     }
   }
 
-  // Refunded: it holds nothing. Else hourly keeps what it used, monthly its paid period.
+  // Refunded: it holds nothing. Else hourly keeps what it used, monthly its paid period — read from
+  // the row as this update finds it (`hold_ends_at = ends_at`): a renewal committed since the read
+  // above has lengthened it, and its grants stay.
   const holdEnd = refund
     ? startsAt
     : booking.plan === 'monthly'
-      ? endsAt
+      ? sql<number>`ends_at`
       : Math.max(startsAt, Math.min(now, endsAt));
   await deps.db.transaction().execute(async (trx) => {
     const updated = await trx
@@ -603,8 +616,10 @@ export async function cancelBooking(
       .set({ status: 'cancelled', cancelled_at: now, renews_at: null, hold_ends_at: holdEnd })
       .where('id', '=', booking.id)
       .where('status', '=', 'confirmed')
+      .returning('ends_at')
       .executeTakeFirst();
-    if (updated.numUpdatedRows !== 1n) throw new BookingNotCancellable('cancelled');
+    if (!updated) throw new BookingNotCancellable('cancelled');
+    const endsAt = Number(updated.ends_at);
     if (booking.plan === 'hourly' || refund) {
       // A window lent to a guest ends with it: their grants end too (transfer.ts), at once. First: its
       // update waits for a return committing meanwhile, so the renter's grants ended next include
@@ -687,6 +702,19 @@ export async function renewMonthlyBookings(
   for (const booking of due) {
     const periodStart = Number(booking.ends_at);
     const periodEnd = addLocalMonth(periodStart, booking.time_zone);
+    // Claim the period before charging: one process wins it (the others see `renews_at` moved on),
+    // and a cancel after the claim makes the final write below lose, which refunds. A claim whose
+    // process died comes due again when it lapses; the charge's key replays the same charge.
+    const claim = now + RENEW_CLAIM_MS;
+    const claimed = await deps.db
+      .updateTable('bookings')
+      .set({ renews_at: claim })
+      .where('id', '=', booking.id)
+      .where('status', '=', 'confirmed')
+      .where('ends_at', '=', periodStart)
+      .where('renews_at', '=', Number(booking.renews_at))
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows !== 1n) continue; // another process has it, or it was cancelled
     const found = await findBookableListing(deps.db, booking.listing_id);
     let price: Quote | undefined;
     try {
@@ -694,6 +722,7 @@ export async function renewMonthlyBookings(
     } catch {
       price = undefined;
     }
+    const chargeKey = `renew:${booking.id}:${periodStart}`;
     let charge: Charge | undefined;
     if (price) {
       try {
@@ -701,12 +730,21 @@ export async function renewMonthlyBookings(
           amount: price.total.amount,
           currency: price.total.currency,
           paymentMethod: booking.payment_method,
-          idempotencyKey: `renew:${booking.id}:${periodStart}`,
+          idempotencyKey: chargeKey,
           description: `ParqEx booking ${booking.id}, ${new Date(periodStart).toISOString().slice(0, 10)}`,
           metadata: { booking_id: booking.id, order_id: booking.order_id },
         });
       } catch (error) {
-        if (error instanceof PaymentFailed) continue; // ask again next round
+        if (!(error instanceof PaymentDeclined || error instanceof InvalidPaymentMethod)) {
+          // A failure: it may have charged. Give the period back; next round asks again, same key.
+          await deps.db
+            .updateTable('bookings')
+            .set({ renews_at: Number(booking.renews_at) })
+            .where('id', '=', booking.id)
+            .where('renews_at', '=', claim)
+            .execute();
+          continue;
+        }
         charge = undefined;
       }
     }
@@ -716,14 +754,14 @@ export async function renewMonthlyBookings(
         .updateTable('bookings')
         .set({ renews_at: null, hold_ends_at: periodStart })
         .where('id', '=', booking.id)
-        .where('renews_at', '=', Number(booking.renews_at))
+        .where('renews_at', '=', claim)
         .execute();
       stopped++;
       continue;
     }
     const paid = charge;
     const lines = price.lines;
-    await deps.db.transaction().execute(async (trx) => {
+    const won = await deps.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('bookings')
         .set({ ends_at: periodEnd, renews_at: periodEnd })
@@ -731,7 +769,7 @@ export async function renewMonthlyBookings(
         .where('ends_at', '=', periodStart)
         .where('status', '=', 'confirmed')
         .executeTakeFirst();
-      if (updated.numUpdatedRows !== 1n) return; // another process renewed it
+      if (updated.numUpdatedRows !== 1n) return false; // cancelled since the claim
       await trx
         .insertInto('order_lines')
         .values(lineRows(booking.order_id, lines, periodStart, periodEnd, now))
@@ -749,7 +787,37 @@ export async function renewMonthlyBookings(
         })
         .execute();
       await grantGates(trx, deps, booking, periodStart, periodEnd, now);
+      return true;
     });
+    if (!won) {
+      // Cancelled between the claim and now: the month is not sold, its charge goes back. Both stay
+      // on the order, so the renter's statement shows what happened to their money.
+      const back = await deps.payments.refund({ chargeId: paid.id, idempotencyKey: `refund:${chargeKey}` });
+      await deps.db
+        .insertInto('payments')
+        .values([
+          {
+            id: hexId(),
+            order_id: booking.order_id,
+            kind: 'charge' as const,
+            amount: paid.amount,
+            processor: deps.payments.name,
+            processor_ref: paid.id,
+            created_at: now,
+          },
+          {
+            id: hexId(),
+            order_id: booking.order_id,
+            kind: 'refund' as const,
+            amount: back.amount,
+            processor: deps.payments.name,
+            processor_ref: back.id,
+            created_at: now,
+          },
+        ])
+        .execute();
+      continue;
+    }
     renewed++;
   }
   return { renewed, stopped };

@@ -266,3 +266,12 @@ export class MonthlyStartTooFar extends DomainError {
     super('start_too_far', 'unprocessable', `a monthly plan starts at most ${maxDays} days from now`);
   }
 }
+
+// --- fix-book: cancelling a booking that has ended (one block) ---
+
+/** The booking's window has passed (it is completed): there is nothing left to cancel. */
+export class BookingCompleted extends DomainError {
+  constructor() {
+    super('booking_completed', 'conflict', 'the booking is completed; it cannot be cancelled');
+  }
+}

@@ -10,12 +10,13 @@ import {
   listListingBookings,
   listMyBookings,
   renewMonthlyBookings,
+  SETTLE_AFTER_MS,
   settlePendingBookings,
   upcomingBookingsOf,
 } from '../../src/marketplace/bookings.ts';
 import type { MarketplaceDeps } from '../../src/marketplace/deps.ts';
 import { getOrder, listMyOrders } from '../../src/marketplace/orders.ts';
-import { PaymentFailed } from '../../src/marketplace/payments/payment-errors.ts';
+import { PaymentFailed, PaymentIdempotencyKeyReused } from '../../src/marketplace/payments/payment-errors.ts';
 import type { PaymentProcessor } from '../../src/marketplace/payments/payment-processor.ts';
 import { SimulatedProcessor } from '../../src/marketplace/payments/simulated-processor.ts';
 import { quoteKey } from '../../src/marketplace/quote-tokens.ts';
@@ -431,7 +432,12 @@ describe(`bookings (${TEST_DIALECT})`, () => {
     // Not yet: it may still be its own request's.
     const settleDeps = { ...deps, payments: processor };
     assert.deepEqual(await settlePendingBookings(settleDeps, NOW + 30_000), { confirmed: 0, deleted: 0 });
-    assert.deepEqual(await settlePendingBookings(settleDeps, NOW + 61_000), { confirmed: 1, deleted: 0 });
+    // Nor at 61 s: the Stripe SDK may still be retrying the request's own charge (30 s × 2 + backoff).
+    assert.deepEqual(await settlePendingBookings(settleDeps, NOW + 61_000), { confirmed: 0, deleted: 0 });
+    assert.deepEqual(await settlePendingBookings(settleDeps, NOW + SETTLE_AFTER_MS), {
+      confirmed: 1,
+      deleted: 0,
+    });
     const booking = await getBooking(app.ctx.db, john, pending[0]!.id, NOW);
     assert.equal(booking.status, 'confirmed');
     assert.equal(booking.order.status, 'paid');
@@ -444,7 +450,10 @@ describe(`bookings (${TEST_DIALECT})`, () => {
     assert.equal(payments.length, 1);
     // The replayed charge is the first one (same idempotency key → same processor id).
     assert.match(payments[0]!.processor_ref, /^ch_sim_/);
-    assert.deepEqual(await settlePendingBookings(settleDeps, NOW + 120_000), { confirmed: 0, deleted: 0 });
+    assert.deepEqual(await settlePendingBookings(settleDeps, NOW + 2 * SETTLE_AFTER_MS), {
+      confirmed: 0,
+      deleted: 0,
+    });
   });
 
   test('a crash before a declined charge was recorded: settlement deletes the pending booking, nothing left', async () => {
@@ -466,11 +475,191 @@ describe(`bookings (${TEST_DIALECT})`, () => {
       }),
     );
     assert.equal((await marketplaceCounts(app.ctx.db)).bookings, before.bookings! + 1);
-    assert.deepEqual(await settlePendingBookings({ ...deps, payments: processor }, NOW + 61_000), {
+    assert.deepEqual(await settlePendingBookings({ ...deps, payments: processor }, NOW + SETTLE_AFTER_MS), {
       confirmed: 0,
       deleted: 1,
     });
     assert.deepEqual(await marketplaceCounts(app.ctx.db), before);
+  });
+
+  test('settlement answered anything but a refusal of the payment (a reused key) keeps the pending booking', async () => {
+    const listingId = await listing();
+    const at = NOW + 135 * HOUR;
+    const processor = new SimulatedProcessor();
+    const dying: PaymentProcessor = {
+      name: 'simulated',
+      charge: async () => {
+        throw new Error('the process died while asking');
+      },
+      refund: (request) => processor.refund(request),
+    };
+    await assert.rejects(quoteAndBook(listingId, at, at + HOUR, { d: { ...deps, payments: dying } }));
+    const confused: PaymentProcessor = {
+      name: 'simulated',
+      charge: async () => {
+        throw new PaymentIdempotencyKeyReused();
+      },
+      refund: (request) => processor.refund(request),
+    };
+    assert.deepEqual(await settlePendingBookings({ ...deps, payments: confused }, NOW + SETTLE_AFTER_MS), {
+      confirmed: 0,
+      deleted: 0,
+    });
+    // Still there, and confirmed once the processor answers.
+    assert.deepEqual(await settlePendingBookings({ ...deps, payments: processor }, NOW + SETTLE_AFTER_MS), {
+      confirmed: 1,
+      deleted: 0,
+    });
+  });
+
+  test('a monthly renewal racing a cancel: the month is not sold, its charge is refunded and both are on the order', async () => {
+    const listingId = await listing({ monthly: 30000 });
+    const booking = await book(
+      deps,
+      john,
+      {
+        listingId,
+        plan: 'monthly',
+        starts: '2027-03-12T08:00',
+        plate: 'ABC1234',
+        paymentMethod: 'pm_card_visa',
+      },
+      NOW,
+    );
+    const processor = new SimulatedProcessor();
+    const cancelAt = booking.endsAt + MINUTE;
+    let cancelled: Awaited<ReturnType<typeof cancelBooking>> | undefined;
+    // The renter cancels while the renewal's charge is on its way.
+    const slow: PaymentProcessor = {
+      name: deps.payments.name,
+      charge: async (request) => {
+        const charge = await processor.charge(request);
+        cancelled = await cancelBooking(deps, john, booking.id, cancelAt);
+        return charge;
+      },
+      refund: (request) => processor.refund(request),
+    };
+    assert.deepEqual(await renewMonthlyBookings({ ...deps, payments: slow }, cancelAt), {
+      renewed: 0,
+      stopped: 0,
+    });
+    assert.equal(cancelled?.status, 'cancelled');
+    const after = await getBooking(app.ctx.db, john, booking.id, cancelAt);
+    assert.equal(after.status, 'cancelled');
+    assert.equal(after.endsAt, booking.endsAt);
+    assert.deepEqual(after.order.total, { amount: 33000, currency: 'USD' });
+    const [order] = (await listMyOrders(app.ctx.db, john, { limit: 200, cursor: null })).items.filter(
+      (o) => o.bookingId === booking.id,
+    );
+    assert.deepEqual(order!.payments.map((p) => [p.kind, p.amount.amount]).sort(), [
+      ['charge', 33000],
+      ['charge', 33000],
+      ['refund', 33000],
+    ]);
+    // The hold ends with the paid period: the next month is free to sell.
+    const row = await app.ctx.db
+      .selectFrom('bookings')
+      .select(['hold_ends_at', 'renews_at'])
+      .where('id', '=', booking.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(row.hold_ends_at), booking.endsAt);
+    assert.equal(row.renews_at, null);
+    assert.deepEqual(await renewMonthlyBookings(deps, cancelAt + HOUR), { renewed: 0, stopped: 0 });
+  });
+
+  test('a monthly renewal claims its period: a second process asking meanwhile does not charge', async () => {
+    const listingId = await listing({ monthly: 30000 });
+    const booking = await book(
+      deps,
+      john,
+      {
+        listingId,
+        plan: 'monthly',
+        starts: '2027-03-14T08:00',
+        plate: 'ABC1234',
+        paymentMethod: 'pm_card_visa',
+      },
+      NOW,
+    );
+    const processor = new SimulatedProcessor();
+    const at = booking.endsAt;
+    let asked = 0;
+    let inner: { renewed: number; stopped: number } | undefined;
+    const reentrant: PaymentProcessor = {
+      name: deps.payments.name,
+      charge: async (request) => {
+        asked++;
+        // Another process runs the renewal while this one's charge is on its way.
+        if (asked === 1) inner = await renewMonthlyBookings({ ...deps, payments: reentrant }, at);
+        return processor.charge(request);
+      },
+      refund: (request) => processor.refund(request),
+    };
+    const outer = await renewMonthlyBookings({ ...deps, payments: reentrant }, at);
+    assert.equal(asked, 1);
+    assert.equal(inner?.renewed, 0);
+    assert.equal(outer.renewed, 1);
+    const renewed = await getBooking(app.ctx.db, john, booking.id, at);
+    assert.equal(renewed.renewsAt, renewed.endsAt);
+    assert.deepEqual(renewed.order.total, { amount: 66000, currency: 'USD' });
+  });
+
+  test('a cancel racing a monthly renewal: the hold ends with the renewed period, whose gates stay', async () => {
+    const listingId = await listing({ monthly: 30000 });
+    const booking = await book(
+      deps,
+      john,
+      {
+        listingId,
+        plan: 'monthly',
+        starts: '2027-03-16T08:00',
+        plate: 'ABC1234',
+        paymentMethod: 'pm_card_visa',
+      },
+      NOW,
+    );
+    const cancelAt = booking.endsAt + MINUTE;
+    // The renewal commits after the cancel read the booking (at its read of the listing's cutoff).
+    let renewal: { renewed: number; stopped: number } | undefined;
+    const cutoffReads = new Set<unknown>();
+    const interleaved = deps.db.withPlugin({
+      transformQuery(args) {
+        if (
+          args.node.kind === 'SelectQueryNode' &&
+          JSON.stringify(args.node).includes('"free_cancel_minutes"')
+        )
+          cutoffReads.add(args.queryId);
+        return args.node;
+      },
+      async transformResult(args) {
+        if (cutoffReads.has(args.queryId) && !renewal) renewal = await renewMonthlyBookings(deps, cancelAt);
+        return args.result;
+      },
+    });
+    const cancelled = await cancelBooking({ ...deps, db: interleaved }, john, booking.id, cancelAt);
+    assert.equal(renewal?.renewed, 1);
+    assert.equal(cancelled.status, 'cancelled');
+    const renewedEnd = Date.parse('2027-05-16T12:00:00Z');
+    assert.equal(cancelled.endsAt, renewedEnd);
+    const row = await app.ctx.db
+      .selectFrom('bookings')
+      .select('hold_ends_at')
+      .where('id', '=', booking.id)
+      .executeTakeFirstOrThrow();
+    // Paid through 16 May: held through 16 May, so nobody else buys that month.
+    assert.equal(Number(row.hold_ends_at), renewedEnd);
+    await assert.rejects(
+      quoteListing(deps, john, listingId, { starts: '2027-05-01T10:00', ends: '2027-05-01T12:00' }, cancelAt),
+      (e: Error) => isDomainError(e) && e.code === 'unavailable',
+    );
+  });
+
+  test('cancelling a completed booking answers booking_completed, not already_cancelled', async () => {
+    const listingId = await listing();
+    const at = NOW + 140 * HOUR;
+    const booking = await quoteAndBook(listingId, at, at + HOUR);
+    assert.equal(await refusal(cancelBooking(deps, john, booking.id, at + 2 * HOUR)), 'booking_completed');
+    assert.equal((await getBooking(app.ctx.db, john, booking.id, at + 2 * HOUR)).status, 'completed');
   });
 
   test('webhooks: booking_created and booking_cancelled go to the renter’s and the owner Admin’s apps, field by field', async () => {
@@ -906,8 +1095,14 @@ test('a processor failure leaves the booking pending (502), holding its place, u
     await refusal(quoteListing(deps, john, listingId, { starts: iso(at), ends: iso(at + HOUR) }, NOW)),
     'unavailable',
   );
-  assert.equal((await settlePendingBookings({ ...deps, payments: failing }, NOW + 61_000)).confirmed, 0);
-  assert.equal((await settlePendingBookings({ ...deps, payments: processor }, NOW + 61_000)).confirmed, 1);
+  assert.equal(
+    (await settlePendingBookings({ ...deps, payments: failing }, NOW + SETTLE_AFTER_MS)).confirmed,
+    0,
+  );
+  assert.equal(
+    (await settlePendingBookings({ ...deps, payments: processor }, NOW + SETTLE_AFTER_MS)).confirmed,
+    1,
+  );
   const [mine] = (await listMyBookings(app.ctx.db, john, { limit: 200, cursor: null }, {}, NOW)).items.filter(
     (b) => b.listingId === listingId,
   );

@@ -26,6 +26,7 @@ const WORDS: Record<string, string> = {
   no_rate_for_window: 'This parking is only rented by the month.',
   no_monthly_rate: 'This parking is not rented by the month.',
   already_cancelled: 'This booking was already cancelled.',
+  booking_completed: 'This booking is over: there is nothing left to cancel.',
   booking_not_cancellable: 'This booking can no longer be cancelled.',
   door_not_found: 'Choose gates among your account’s doors.',
 };

@@ -4,6 +4,7 @@ import { money } from '../../../lib/money.ts';
 import { book, cancelBooking, getBooking, listMyBookings } from '../../../marketplace/bookings.ts';
 import {
   BookableListingNotFound,
+  BookingCompleted,
   BookingNotCancellable,
   BookingNotFound,
   DurationOutOfRange,
@@ -403,9 +404,14 @@ export const cancelBookingRoute = defineRoute({
     ...bodyFailures(),
     403: NO_SCOPE,
     404: BOOKING_NOT_FOUND,
-    409: json('The booking is already cancelled, or over.', ApiErrors, {
-      alreadyCancelled: said('Already cancelled', new BookingNotCancellable('cancelled')),
-    }),
+    409: json(
+      'The booking is already cancelled (`already_cancelled`), or over (`booking_completed`).',
+      ApiErrors,
+      {
+        alreadyCancelled: said('Already cancelled', new BookingNotCancellable('cancelled')),
+        completed: said('Already over', new BookingCompleted()),
+      },
+    ),
   },
   handler: async ({ ctx, auth, request, reply }) => {
     const id = normalizeHexId((request.params as { id: string }).id)!;
