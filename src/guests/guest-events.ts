@@ -7,7 +7,7 @@ import { guestAccessListPayload, guestPassPayload } from '../webhooks/payloads.t
  * A pass's webhooks, in the caller's transaction (the outbox fans out with it: the events exist
  * exactly when the change does):
  * - `guest_pass_created` / `guest_pass_revoked` (family `guests`) to the applications the host or the
- *   account's Admin authorized (once when they are the same person);
+ *   account's Admin authorized with `GUESTS` (once when they are the same person);
  * - per door, the documented management events (family `management`) to whoever may see the door:
  *   `access_list_user_added` for the guest (and `access_list_vehicle_added` for a plate) when the
  *   pass is made, `…_removed` when it ends (revoked, or its window closed: see `endDuePasses`).
@@ -43,20 +43,28 @@ export async function publishGuestPass(
 ): Promise<void> {
   const people = [...new Set([pass.hostUserId, ...(await accountAdmins(trx, pass.accountId))])];
   for (const userId of people) {
-    await enqueueForPerson(trx, 'guests', userId, eventType, occurredAt, (deliveryId) =>
-      guestPassPayload({
-        deliveryId,
-        eventType,
-        passId: pass.id,
-        hostUserId: pass.hostUserId,
-        guest: { firstName: pass.guest.firstName, lastName: pass.guest.lastName },
-        plate: pass.plate,
-        doorIds: pass.doorIds,
-        startsAt: pass.startsAt,
-        endsAt: pass.endsAt,
-        bookingId: pass.bookingId,
-        occurredAt,
-      }),
+    await enqueueForPerson(
+      trx,
+      'guests',
+      userId,
+      eventType,
+      occurredAt,
+      (deliveryId) =>
+        guestPassPayload({
+          deliveryId,
+          eventType,
+          passId: pass.id,
+          hostUserId: pass.hostUserId,
+          guest: { firstName: pass.guest.firstName, lastName: pass.guest.lastName },
+          plate: pass.plate,
+          doorIds: pass.doorIds,
+          startsAt: pass.startsAt,
+          endsAt: pass.endsAt,
+          bookingId: pass.bookingId,
+          occurredAt,
+        }),
+      // Only apps the person let manage guests (products.md §0): an OPENDOOR-only app hears nothing.
+      'GUESTS',
     );
   }
 }

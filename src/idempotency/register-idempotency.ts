@@ -12,6 +12,11 @@ declare module 'fastify' {
      * spelling of its path), so one key cannot replay another operation's answer.
      */
     idempotent?: string;
+    /**
+     * What of the answer's body is kept for replay, when not all of it may be: e.g. a secret shown
+     * once is left out, so the store never holds it. Defaults to the body as sent.
+     */
+    idempotentStored?: (body: string) => string;
   }
 }
 
@@ -108,7 +113,8 @@ export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps)
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    await store.complete(claim.caller, claim.key, { statusCode: reply.statusCode, headers, body });
+    const stored = request.routeOptions.config.idempotentStored?.(body) ?? body;
+    await store.complete(claim.caller, claim.key, { statusCode: reply.statusCode, headers, body: stored });
     return payload;
   });
 

@@ -75,7 +75,8 @@ export async function enqueueForDoor(
 
 /**
  * Fan-out of an event about one person's own things (their vehicles): one delivery per endpoint
- * subscribed to the family, when that person authorized the endpoint's application.
+ * subscribed to the family, when that person authorized the endpoint's application — and, given
+ * `requiredScope`, only when that consent includes the scope (guest passes need `GUESTS`).
  */
 export async function enqueueForPerson(
   trx: DbOrTrx,
@@ -84,12 +85,13 @@ export async function enqueueForPerson(
   eventType: string,
   occurredAt: number,
   payloadFor: (deliveryId: string) => object | Promise<object>,
+  requiredScope?: string,
 ): Promise<number> {
   const endpoints = await subscribedEndpoints(trx, family);
   if (endpoints.length === 0) return 0;
   const recipients = await trx
     .selectFrom('consents as c')
-    .select(['c.client_id', 'c.user_id'])
+    .select(['c.client_id', 'c.user_id', 'c.scopes'])
     .where('c.user_id', '=', userId)
     .where(
       'c.client_id',
@@ -98,7 +100,11 @@ export async function enqueueForPerson(
     )
     .where('c.revoked_at', 'is', null)
     .execute();
-  return insertDeliveries(trx, endpoints, recipients, eventType, occurredAt, payloadFor);
+  const allowed =
+    requiredScope === undefined
+      ? recipients
+      : recipients.filter((r) => r.scopes.split(/[\s,]+/).includes(requiredScope));
+  return insertDeliveries(trx, endpoints, allowed, eventType, occurredAt, payloadFor);
 }
 
 async function subscribedEndpoints(trx: DbOrTrx, family: EventFamily) {

@@ -245,16 +245,25 @@ describe('Guest passes, the guest policy and members (products.md §0, §2)', ()
     assert.ok(errors('guest_pass_ended')(late.body));
   });
 
-  test('Idempotency-Key: the same key and body replay the first pass; another body is a 409', async () => {
+  test('Idempotency-Key: the same key and body replay the first pass (without its link); another body is a 409', async () => {
     const body = { guest, starts: inHours(1), ends: inHours(2), door_ids: [doors.get('Garage')] };
     const headers = { 'idempotency-key': 'guest-pass-once' };
     const first = await app.api(PASSES, admin, { body, headers });
     assert.equal(first.status, 201);
+    const token = String(first.body.data.link).split('/g/')[1];
+    assert.ok(token);
+    const kept = await app.ctx.db.selectFrom('idempotency_keys').select('body').execute();
+    assert.ok(kept.length > 0);
+    assert.ok(
+      kept.every((row) => !String(row.body ?? '').includes(token)),
+      'the token is not kept',
+    );
     const count = (await app.ctx.db.selectFrom('guest_passes').select('id').execute()).length;
     const second = await app.api(PASSES, admin, { body, headers });
     assert.equal(second.status, 201);
     assert.equal(second.headers.get('idempotent-replayed'), 'true');
-    assert.deepEqual(second.body.data, first.body.data);
+    assert.equal(second.body.data.link, null, 'the link is shown once');
+    assert.deepEqual(second.body.data, { ...first.body.data, link: null });
     assert.equal((await app.ctx.db.selectFrom('guest_passes').select('id').execute()).length, count);
     const other = await app.api(PASSES, admin, { body: { ...body, plate: 'X1' }, headers });
     assert.equal(other.status, 409);

@@ -12,7 +12,7 @@ describe('guest pass webhooks, field by field', () => {
   let app: TestApp;
   let w: Awaited<ReturnType<typeof guestWorld>>;
   let now: number;
-  let endpoints: { all: string; doorOnly: string; production: string };
+  let endpoints: { all: string; doorOnly: string; production: string; openDoorOnly: string };
 
   before(async () => {
     app = await startTestApp();
@@ -26,6 +26,10 @@ describe('guest pass webhooks, field by field', () => {
       environment: 'development',
       redirectUris: ['http://127.0.0.1/cb'],
     });
+    const openDoorApp = await app.registerClient({
+      environment: 'development',
+      redirectUris: ['http://127.0.0.1/cb'],
+    });
     const made = async (clientId: string, families: ('guests' | 'management' | 'door')[]) =>
       (await app.ctx.webhooks.create({ clientId, url: 'http://127.0.0.1:9/hook', families }, now)).endpoint
         .id;
@@ -33,11 +37,14 @@ describe('guest pass webhooks, field by field', () => {
       all: await made(client.id, ['guests', 'management']),
       doorOnly: await made(client.id, ['door']),
       production: await made(other.id, ['guests', 'management']),
+      openDoorOnly: await made(openDoorApp.id, ['guests']),
     };
+    // John also authorizes a third app, with OPENDOOR only: it hears no guest pass.
+    await app.tokensFor({ client: openDoorApp, scope: 'opendoor' });
     // John and the Test account's Admin authorize the first app; the Production Admin the other.
-    await app.tokensFor({ client });
-    await app.tokensFor({ client, user: TEST_OWNER });
-    await app.tokensFor({ client: other, user: PRODUCTION_OWNER });
+    await app.tokensFor({ client, scope: 'opendoor,guests' });
+    await app.tokensFor({ client, user: TEST_OWNER, scope: 'opendoor,guests' });
+    await app.tokensFor({ client: other, user: PRODUCTION_OWNER, scope: 'guests' });
     await setPermissions(app.ctx.db, w.owner, w.john.userId, { guests: true });
   });
   after(() => app.close());
@@ -72,7 +79,7 @@ describe('guest pass webhooks, field by field', () => {
         [endpoints.all, w.john.userId],
         [endpoints.all, w.owner.userId],
       ].sort((a, b) => a[1]!.localeCompare(b[1]!)),
-      'the host’s and the Admin’s: not the door-only endpoint, not another account’s app',
+      'the host’s and the Admin’s: not the door-only endpoint, not another account’s app, not an app without GUESTS',
     );
     for (const d of created) {
       assert.deepEqual(JSON.parse(d.payload), {

@@ -63,6 +63,8 @@ export interface ApiRoute {
    * every spelling of its path.
    */
   idempotent?: string;
+  /** What of a first answer's body is kept for replay (src/idempotency/): e.g. without a secret shown once. */
+  idempotentStored?: (body: string) => string;
   /** The body of refused input, when the endpoint documents its own (the toggle's `message`). */
   invalidInputBody?: (ctx: ApiDeps, error: { code: string; message: string }) => unknown;
   handler: (call: ApiCall) => Promise<unknown>;
@@ -152,7 +154,11 @@ export function registerRoutes(app: FastifyInstance, ctx: ApiDeps, routes: reado
         method: route.method,
         url,
         schema: fastifySchema(route, url === fastifyPath(route.printedPath)),
-        config: { apiRoute: route, idempotent: route.idempotent } as FastifyContextConfig,
+        config: {
+          apiRoute: route,
+          idempotent: route.idempotent,
+          idempotentStored: route.idempotentStored,
+        } as FastifyContextConfig,
         onRequest,
         handler,
       });

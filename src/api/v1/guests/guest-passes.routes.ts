@@ -143,6 +143,13 @@ function passIdOf(params: unknown): string {
   return normalizeHexId((params as { id: string }).id)!;
 }
 
+/** The created pass's answer as kept for an idempotent replay: `link` null (its token is not kept). */
+function withoutLink(body: string): string {
+  const answer = JSON.parse(body) as { data?: { link?: string | null } };
+  if (answer.data && typeof answer.data === 'object' && 'link' in answer.data) answer.data.link = null;
+  return JSON.stringify(answer);
+}
+
 function send(reply: ApiCallReply, status: number, data: unknown, now: number) {
   return reply.code(status).header('cache-control', 'no-store').send(envelope(data, now));
 }
@@ -152,9 +159,11 @@ export const createPassRoute = defineRoute({
   ...PASSES,
   method: 'POST',
   idempotent: 'create-guest-pass',
+  // The link's token is a secret shown once: the replayed answer is kept without it.
+  idempotentStored: withoutLink,
   operationId: 'createGuestPass',
   summary: 'Create a guest pass',
-  description: `Lets a named guest through some of the host's doors for a window, with a link (\`/g/<token>\`) that opens them from a phone without an account and an 8-character code. ${WHO} The link is answered once, here: only its hash is kept. \`starts\` up to 5 minutes ago counts as now.
+  description: `Lets a named guest through some of the host's doors for a window, with a link (\`/g/<token>\`) that opens them from a phone without an account and an 8-character code. ${WHO} The link is answered once, here: only its hash is kept. The link is shown once; a replay (the same \`Idempotency-Key\`) does not show it again: it answers the same pass with \`link: null\`. \`starts\` up to 5 minutes ago counts as now.
 
 **Lending a booking** (\`booking_id\`, one of the caller's own confirmed bookings, else \`404 booking_not_found\`): the pass opens the booking's gates (leave \`door_ids\` out), \`starts\`/\`ends\` default to the booking's window and must lie inside it (\`422 window_outside_booking\`), and the plate is the guest's if given, else the booking's. For that window the guest's name and plate replace the host's: the host's own access to the gates (app and plate) stops, and comes back at once when the pass is revoked, and after its end. Cancelling the booking ends the pass. The host stays the payer. ${GUESTS_SCOPE}`,
   body: withExamples(CreatePassRequest, {
