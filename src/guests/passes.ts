@@ -379,8 +379,8 @@ export async function listPasses(
   if (caller.role !== 'admin') q = q.where('p.host_user_id', '=', caller.userId);
   switch (query.status) {
     case 'revoked':
-      // Also a lent pass whose booking was cancelled (its grants ended early): decided below.
-      q = q.where((eb) => eb.or([eb('p.revoked_at', 'is not', null), eb('p.booking_id', 'is not', null)]));
+      // Also a pass whose grants all ended early (booking cancelled, host lost the doors): decided below.
+      q = q.where((eb) => eb.or([eb('p.revoked_at', 'is not', null), eb('p.ends_at', '>', now)]));
       break;
     case 'scheduled':
       q = q.where('p.revoked_at', 'is', null).where('p.starts_at', '>', now);
@@ -509,6 +509,8 @@ export async function updatePassWindow(
   if (!(await mayCreateGuestPasses(db, caller))) throw new GuestsNotPermitted();
   if (pass.status === 'revoked' || pass.status === 'expired') throw new GuestPassEnded(passId, pass.status);
   if (pass.bookingId !== null) throw new LentWindowFixed();
+  // A host extends only what they may still lend: every door, as when creating (404 door_not_found).
+  if (caller.role !== 'admin') await hostDoors(db, caller, pass.doorIds, now, false);
   let startsAt =
     change.starts === undefined ? pass.startsAt : parsePassTime(change.starts, pass.timeZone, 'starts');
   const endsAt = change.ends === undefined ? pass.endsAt : parsePassTime(change.ends, pass.timeZone, 'ends');
