@@ -497,6 +497,8 @@ export async function revokePass(
  * start and after now (ending a pass now is revoking it). The policy is checked again, the pass not
  * counted twice. The grants follow: those running end now, new ones cover `[max(start, now), end)`.
  */
+const MINUTE_MS = 60_000;
+
 export async function updatePassWindow(
   deps: GuestDeps,
   caller: Actor,
@@ -514,6 +516,8 @@ export async function updatePassWindow(
   let startsAt =
     change.starts === undefined ? pass.startsAt : parsePassTime(change.starts, pass.timeZone, 'starts');
   const endsAt = change.ends === undefined ? pass.endsAt : parsePassTime(change.ends, pass.timeZone, 'ends');
+  // A form shows times to the minute: a start within the stored start's minute is that start, unchanged.
+  if (Math.floor(startsAt / MINUTE_MS) === Math.floor(pass.startsAt / MINUTE_MS)) startsAt = pass.startsAt;
   if (!(endsAt > startsAt)) throw new InvalidWindow('ends must be after starts');
   if (startsAt !== pass.startsAt) {
     if (startsAt < now - PAST_START_GRACE_MS) throw new WindowInPast();

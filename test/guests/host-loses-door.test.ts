@@ -87,3 +87,30 @@ describe('a host who loses the door: what they lent ends with it', () => {
     }
   });
 });
+
+test('a running pass extended from a form (its start to the minute) keeps its start: no window_in_past', async () => {
+  const app = await startTestApp();
+  try {
+    const w = await guestWorld(app);
+    const t = app.ctx.clock.now() + 37_123; // not on a minute
+    const { pass } = await createPass(
+      app.ctx,
+      w.owner,
+      { guest: GUEST, ends: iso(t + HOUR), doorIds: [w.doors.garage.id] },
+      t,
+    );
+    const shownStart = iso(Math.floor(pass.startsAt / MINUTE) * MINUTE);
+    const at = t + 10 * MINUTE;
+    const moved = await updatePassWindow(
+      app.ctx,
+      w.owner,
+      pass.id,
+      { starts: shownStart, ends: iso(t + 2 * HOUR) },
+      at,
+    );
+    assert.equal(moved.startsAt, pass.startsAt);
+    assert.equal(moved.endsAt, t + 2 * HOUR);
+  } finally {
+    await app.close();
+  }
+});
