@@ -95,6 +95,11 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
       .where('channel', '=', 'GuestAccess')
       .execute();
 
+  test('the phone field allows what the server accepts (32 characters), no more', async () => {
+    const page = await owner.get('/guests');
+    assert.match(page.text_, /name="phone" type="tel" maxlength="32"/);
+  });
+
   test('the Admin creates a pass on the page and ParqEx emails the guest the link', async () => {
     const link = await createOnPage({ email: 'maya@example.com', plate: 'KJT 4471' }, [garage]);
     const [mail] = await listDevMailbox(app.ctx.db, 1);
