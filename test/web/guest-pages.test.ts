@@ -100,6 +100,16 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
     assert.match(page.text_, /name="phone" type="tel" maxlength="32"/);
   });
 
+  test('the guest\u2019s live state names state, motion, label and online, never the door\u2019s last use', async () => {
+    const link = await createOnPage({}, [garage]);
+    const state = await app.browser().get(`${link}/state`);
+    assert.equal(state.status, 200);
+    const body = JSON.parse(state.text_) as { doors: Record<string, unknown>[] };
+    assert.equal(body.doors.length, 1);
+    assert.ok(!('lastUsed' in body.doors[0]!), state.text_);
+    assert.doesNotMatch(state.text_, /used/i);
+  });
+
   test('the Admin creates a pass on the page and ParqEx emails the guest the link', async () => {
     const link = await createOnPage({ email: 'maya@example.com', plate: 'KJT 4471' }, [garage]);
     const [mail] = await listDevMailbox(app.ctx.db, 1);
