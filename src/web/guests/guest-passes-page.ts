@@ -159,7 +159,7 @@ ${
 <label for="plate">Vehicle plate <span class="muted">(optional)</span></label><input id="plate" name="plate" type="text" maxlength="16" autocomplete="off" value="${d?.plate ?? ''}">
 <label for="starts">Starts</label><input id="starts" name="starts" type="datetime-local" required value="${d?.starts ?? defaultStart}">
 <label for="ends">Ends</label><input id="ends" name="ends" type="datetime-local" required value="${d?.ends ?? defaultEnd}">
-<p class="muted">Times in ${tz} (your settings).</p>
+<p class="muted">Times are read in the time zone of the first door’s property, else yours (${tz}).</p>
 <fieldset class="plain"><legend>Doors</legend>
 ${input.doors.map(
   (door) =>
