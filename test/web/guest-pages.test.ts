@@ -98,6 +98,8 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
   test('the phone field allows what the server accepts (32 characters), no more', async () => {
     const page = await owner.get('/guests');
     assert.match(page.text_, /name="phone" type="tel" maxlength="32"/);
+    // Guest passes are not the Doors page: no navigation entry claims to be current.
+    assert.doesNotMatch(page.text_, /aria-current="page"/);
   });
 
   test('the guest\u2019s live state names state, motion, label and online, never the door\u2019s last use', async () => {

@@ -201,7 +201,7 @@ ${input.nextCursor ? html`<p><a href="/guests?cursor=${input.nextCursor}#passes"
 }
 </section>`;
   return layout('Guest passes', body, {
-    nav: { role: input.user.role, current: 'doors' },
+    nav: { role: input.user.role },
     wide: true,
     scripts: input.created ? [GUEST_SCRIPT] : [],
   });
