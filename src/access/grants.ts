@@ -236,6 +236,26 @@ export async function endInvitationGrants(
   return [...new Set(ended.map((r) => r.door_id))];
 }
 
+/**
+ * Access a person lent ends when they lose the door: ends, at `at`, every grant `userId` gave
+ * (`granted_by`) on these doors, whatever product made it (a guest pass…). Returns what ended.
+ */
+export async function endGrantsGivenBy(
+  db: DbOrTrx,
+  userId: string,
+  doorIds: readonly string[],
+  at: number,
+): Promise<{ doorId: string; source: string; sourceId: string | null }[]> {
+  if (doorIds.length === 0) return [];
+  const ended = await endRunning(db, at)
+    .where('granted_by', '=', userId)
+    .where('source', '!=', 'invitation')
+    .where('door_id', 'in', doorIds)
+    .returning(['door_id', 'source', 'source_id'])
+    .execute();
+  return ended.map((r) => ({ doorId: r.door_id, source: r.source, sourceId: r.source_id }));
+}
+
 function endRunning(db: DbOrTrx, at: number) {
   return db
     .updateTable('access_grants')

@@ -3,7 +3,7 @@ import { publishAccessListChange } from '../webhooks/publish.ts';
 import { accountDoors, requireAccountAdmin } from './account-doors.ts';
 import type { Actor } from './actor.ts';
 import { NothingToRemove } from './errors.ts';
-import { activeGrants, doorHolders, endInvitationGrants } from './grants.ts';
+import { activeGrants, doorHolders, endGrantsGivenBy, endInvitationGrants } from './grants.ts';
 import { INVITATION_TTL_MS, storedDoorIds } from './invitation-records.ts';
 
 export type RemovalTarget = { email: string } | { userId: string };
@@ -19,8 +19,8 @@ export interface RemovalResult {
 /**
  * Spec §5.6: ends a person's invitation grants to the account's doors (all of them when `doorIds`
  * is absent) and withdraws their pending invitations for those doors. Effective at once: a grant
- * ended at `now` is no grant from `now` on. Grants of other sources (a booking, a guest pass) are
- * their product's to end.
+ * ended at `now` is no grant from `now` on. The grants the person gave on those doors (`granted_by`,
+ * e.g. a guest pass) end too; other grants (a booking) are their product's to end.
  */
 export async function removeAccess(
   db: Db,
@@ -60,6 +60,8 @@ export async function removeAccess(
       removedDoorIds = await endInvitationGrants(trx, user.id, heldDoorIds, now);
       // In the order they were held (the account's order), as before.
       removedDoorIds = heldDoorIds.filter((id) => removedDoorIds.includes(id));
+      // What they lent on those doors (a guest pass's grants: granted_by = its host) ends with them.
+      await endGrantsGivenBy(trx, user.id, removedDoorIds, now);
       for (const doorId of removedDoorIds) {
         await publishAccessListChange(
           trx,

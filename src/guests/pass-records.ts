@@ -123,13 +123,14 @@ export function passFacts(pass: GuestPass) {
 }
 
 /**
- * A pass lending a booking whose booking was cancelled: the Marketplace ended its grants early
- * (marketplace/transfer.ts) without touching this product's row, so it reads as `revoked` (its link
- * opens nothing; lists and the guest page say it is over). Its grants otherwise run at least to the
- * pass's end. Other passes are returned as they are.
+ * A pass whose grants all ended early without touching this product's row reads as `revoked` (its
+ * link opens nothing; lists and the guest page say it is over): a lent booking cancelled (the
+ * Marketplace ended them, marketplace/transfer.ts), or a host who lost the doors (access ends the
+ * grants a person gave on doors they lose, access/remove-access.ts). Its grants otherwise run at
+ * least to the pass's end. Other passes are returned as they are.
  */
 export async function lentPassCut(db: DbOrTrx, pass: GuestPass): Promise<GuestPass> {
-  if (pass.bookingId === null || (pass.status !== 'scheduled' && pass.status !== 'active')) return pass;
+  if (pass.status !== 'scheduled' && pass.status !== 'active') return pass;
   const grants = await listGrantsOfSource(db, 'guest_pass', pass.id);
   return grants.every((g) => g.endsAt !== null && g.endsAt < pass.endsAt)
     ? { ...pass, status: 'revoked' }

@@ -379,8 +379,8 @@ export async function listPasses(
   if (caller.role !== 'admin') q = q.where('p.host_user_id', '=', caller.userId);
   switch (query.status) {
     case 'revoked':
-      // Also a lent pass whose booking was cancelled (its grants ended early): decided below.
-      q = q.where((eb) => eb.or([eb('p.revoked_at', 'is not', null), eb('p.booking_id', 'is not', null)]));
+      // Also a pass whose grants all ended early (booking cancelled, host lost the doors): decided below.
+      q = q.where((eb) => eb.or([eb('p.revoked_at', 'is not', null), eb('p.ends_at', '>', now)]));
       break;
     case 'scheduled':
       q = q.where('p.revoked_at', 'is', null).where('p.starts_at', '>', now);
@@ -497,6 +497,8 @@ export async function revokePass(
  * start and after now (ending a pass now is revoking it). The policy is checked again, the pass not
  * counted twice. The grants follow: those running end now, new ones cover `[max(start, now), end)`.
  */
+const MINUTE_MS = 60_000;
+
 export async function updatePassWindow(
   deps: GuestDeps,
   caller: Actor,
@@ -509,9 +511,13 @@ export async function updatePassWindow(
   if (!(await mayCreateGuestPasses(db, caller))) throw new GuestsNotPermitted();
   if (pass.status === 'revoked' || pass.status === 'expired') throw new GuestPassEnded(passId, pass.status);
   if (pass.bookingId !== null) throw new LentWindowFixed();
+  // A host extends only what they may still lend: every door, as when creating (404 door_not_found).
+  if (caller.role !== 'admin') await hostDoors(db, caller, pass.doorIds, now, false);
   let startsAt =
     change.starts === undefined ? pass.startsAt : parsePassTime(change.starts, pass.timeZone, 'starts');
   const endsAt = change.ends === undefined ? pass.endsAt : parsePassTime(change.ends, pass.timeZone, 'ends');
+  // A form shows times to the minute: a start within the stored start's minute is that start, unchanged.
+  if (Math.floor(startsAt / MINUTE_MS) === Math.floor(pass.startsAt / MINUTE_MS)) startsAt = pass.startsAt;
   if (!(endsAt > startsAt)) throw new InvalidWindow('ends must be after starts');
   if (startsAt !== pass.startsAt) {
     if (startsAt < now - PAST_START_GRACE_MS) throw new WindowInPast();

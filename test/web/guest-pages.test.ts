@@ -65,15 +65,15 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
   const csrfOf = async (browser: Browser, path: string) => formField((await browser.get(path)).text_, 'csrf');
 
   /** The Admin creates a pass on the page; returns the link the page shows once. */
-  async function createOnPage(fields: Record<string, string>, doorIds: string[]): Promise<string> {
+  async function createOnPage(fields: Record<string, string>, doorIds: string[], tz = zone): Promise<string> {
     const csrf = await csrfOf(owner, '/guests');
     const now = Date.now();
     const posted = await postPairs(owner, '/guests/create', [
       ['csrf', csrf],
       ['first_name', 'Maya'],
       ['last_name', 'Lindqvist'],
-      ['starts', localField(now, zone)],
-      ['ends', localField(now + 2 * 3_600_000, zone)],
+      ['starts', localField(now, tz)],
+      ['ends', localField(now + 2 * 3_600_000, tz)],
       ...Object.entries(fields),
       ...doorIds.map((id) => ['door_id', id] as [string, string]),
     ]);
@@ -94,6 +94,23 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
       .select(['door_id', 'outcome'])
       .where('channel', '=', 'GuestAccess')
       .execute();
+
+  test('the phone field allows what the server accepts (32 characters), no more', async () => {
+    const page = await owner.get('/guests');
+    assert.match(page.text_, /name="phone" type="tel" maxlength="32"/);
+    // Guest passes are not the Doors page: no navigation entry claims to be current.
+    assert.doesNotMatch(page.text_, /aria-current="page"/);
+  });
+
+  test('the guest\u2019s live state names state, motion, label and online, never the door\u2019s last use', async () => {
+    const link = await createOnPage({}, [garage]);
+    const state = await app.browser().get(`${link}/state`);
+    assert.equal(state.status, 200);
+    const body = JSON.parse(state.text_) as { doors: Record<string, unknown>[] };
+    assert.equal(body.doors.length, 1);
+    assert.ok(!('lastUsed' in body.doors[0]!), state.text_);
+    assert.doesNotMatch(state.text_, /used/i);
+  });
 
   test('the Admin creates a pass on the page and ParqEx emails the guest the link', async () => {
     const link = await createOnPage({ email: 'maya@example.com', plate: 'KJT 4471' }, [garage]);
@@ -310,7 +327,16 @@ describe('the guest pages: the hosts’ page, members’ permissions, and the gu
       .insertInto('property_doors')
       .values({ property_id: 'aa'.repeat(16), door_id: elevator })
       .execute();
-    const link = await createOnPage({}, [elevator]);
+    // The form's times are read in the door's property's zone (products.md §2), not the host's.
+    const before = Date.now();
+    const link = await createOnPage({}, [elevator], 'Europe/Paris');
+    const made = await app.ctx.db
+      .selectFrom('guest_passes')
+      .select('starts_at')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    assert.ok(Math.abs(Number(made.starts_at) - before) < 2 * 60_000, 'starts now, read in Europe/Paris');
     const page = mainText((await app.browser().get(link)).text_);
     assert.match(page, /ParqEx Test invited you to Elm Court/);
     assert.match(page, /4 Rue des Ormes, Lyon, 69002, FR/);

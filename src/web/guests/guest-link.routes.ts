@@ -8,6 +8,7 @@ import type { GuestPass } from '../../guests/pass-records.ts';
 import { setPageHeaders } from '../../html/security-headers.ts';
 import { sha256, uuid } from '../../lib/crypto.ts';
 import { formOf } from '../form.ts';
+import type { DoorLiveState } from '../pages/door-live-state.ts';
 import { doorOutcomeMessage } from '../pages/door-outcome-message.ts';
 import { errorPage } from '../pages/error-page.ts';
 import type { WebDeps } from '../web-deps.ts';
@@ -132,6 +133,12 @@ async function withinLinkLimit(
   return { ok: false, retryAfterS: Math.max(1, Math.ceil((blocking + 60_000 - now) / 1000)) };
 }
 
+/** A door's live state as the guest sees it: state, motion, label and online only — not its last use. */
+function guestLive(d: { name: string; live: DoorLiveState }) {
+  const { id, state, movingTo, isMoving, label, isOnline } = d.live;
+  return { id, state, movingTo, isMoving, label, isOnline, name: d.name };
+}
+
 /**
  * The guest link (`/g/<token>`, products.md §2): a page for a guest without an account, its live
  * door state, its calendar file, and its Open form (CSRF-protected by a signed per-link token,
@@ -189,7 +196,7 @@ export function registerGuestLinkRoutes(app: FastifyInstance, ctx: WebDeps): voi
       now,
       status: view.status,
       // Live state only inside the window, as on the page.
-      doors: view.status === 'active' ? view.doors.map((d) => ({ ...d.live, name: d.name })) : [],
+      doors: view.status === 'active' ? view.doors.map(guestLive) : [],
     });
   });
 
@@ -257,7 +264,7 @@ export function registerGuestLinkRoutes(app: FastifyInstance, ctx: WebDeps): voi
     return answer(
       200,
       { door: doorId, message: words.message, isError: words.isError },
-      { outcome: result.outcome, ...(name ? { door_state: { ...name.live, name: name.name } } : {}) },
+      { outcome: result.outcome, ...(name ? { door_state: guestLive(name) } : {}) },
     );
   });
 }

@@ -1,5 +1,6 @@
 import type { User } from '../../accounts/users.ts';
 import type { GuestPass } from '../../guests/pass-records.ts';
+import { GUEST_LIMITS } from '../../guests/passes.ts';
 import { html, type SafeHtml } from '../../html/html.ts';
 import { layout } from '../../html/layout.ts';
 import { formatLocal } from '../../lib/time.ts';
@@ -154,11 +155,11 @@ ${
 <label for="first_name">Guest’s first name</label><input id="first_name" name="first_name" type="text" required maxlength="100" autocomplete="off" value="${d?.firstName ?? ''}">
 <label for="last_name">Guest’s last name</label><input id="last_name" name="last_name" type="text" required maxlength="100" autocomplete="off" value="${d?.lastName ?? ''}">
 <label for="guest_email">Guest’s email <span class="muted">(optional: we email the link)</span></label><input id="guest_email" name="email" type="email" maxlength="254" autocomplete="off" value="${d?.email ?? ''}">
-<label for="guest_phone">Guest’s phone <span class="muted">(optional)</span></label><input id="guest_phone" name="phone" type="tel" maxlength="40" autocomplete="off" value="${d?.phone ?? ''}">
+<label for="guest_phone">Guest’s phone <span class="muted">(optional)</span></label><input id="guest_phone" name="phone" type="tel" maxlength="${GUEST_LIMITS.phone}" autocomplete="off" value="${d?.phone ?? ''}">
 <label for="plate">Vehicle plate <span class="muted">(optional)</span></label><input id="plate" name="plate" type="text" maxlength="16" autocomplete="off" value="${d?.plate ?? ''}">
 <label for="starts">Starts</label><input id="starts" name="starts" type="datetime-local" required value="${d?.starts ?? defaultStart}">
 <label for="ends">Ends</label><input id="ends" name="ends" type="datetime-local" required value="${d?.ends ?? defaultEnd}">
-<p class="muted">Times in ${tz} (your settings).</p>
+<p class="muted">Times are read in the time zone of the first door’s property, else yours (${tz}).</p>
 <fieldset class="plain"><legend>Doors</legend>
 ${input.doors.map(
   (door) =>
@@ -200,7 +201,7 @@ ${input.nextCursor ? html`<p><a href="/guests?cursor=${input.nextCursor}#passes"
 }
 </section>`;
   return layout('Guest passes', body, {
-    nav: { role: input.user.role, current: 'doors' },
+    nav: { role: input.user.role },
     wide: true,
     scripts: input.created ? [GUEST_SCRIPT] : [],
   });

@@ -5,7 +5,6 @@ import { listVisibleDoors } from '../../access/visible-doors.ts';
 import { mayCreateGuestPasses } from '../../accounts/permissions.ts';
 import { isEmailAddress, normalizeEmail } from '../../accounts/users.ts';
 import { sendGuestPassMail } from '../../guests/pass-mail.ts';
-import { formatUtc, parsePassTime } from '../../guests/pass-window.ts';
 import { createPass, listPasses, revokePass, updatePassWindow } from '../../guests/passes.ts';
 import { setPageHeaders } from '../../html/security-headers.ts';
 import { isDomainError } from '../../lib/domain-error.ts';
@@ -206,10 +205,10 @@ export function registerGuestPassPages(app: FastifyInstance, ctx: WebDeps, sessi
     const now = ctx.clock.now();
     let created: Awaited<ReturnType<typeof createPass>>;
     try {
-      // The form's fields are in the host's own zone (the page says so), whatever the doors' property's.
-      const zone = web.user.timeZone;
-      const starts = formatUtc(parsePassTime(draft.starts, zone, 'starts'));
-      const ends = formatUtc(parsePassTime(draft.ends, zone, 'ends'));
+      // The form's naive times go through as they are: createPass reads them in the first door's
+      // property's zone, else the host's (products.md §2, as the API; the page says so).
+      const starts = draft.starts;
+      const ends = draft.ends;
       created = await createPass(
         ctx,
         actorOf(web),
