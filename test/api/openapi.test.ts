@@ -521,7 +521,14 @@ describe('the API reference: /openapi.json and /docs', () => {
         },
         Date.now(),
       );
-      const owner = (await fresh.tokensFor({ client, user: TEST_OWNER })).access_token;
+      // Every scope: guest events reach only apps the person gave GUESTS.
+      const owner = (
+        await fresh.tokensFor({
+          client,
+          user: TEST_OWNER,
+          scope: 'opendoor,closedoor,bookings,listings,guests',
+        })
+      ).access_token;
       const openOnly = (await fresh.tokensFor({ client, user: TEST_OWNER, scope: 'opendoor' })).access_token;
       const toggle = (token: string, door_state: string) =>
         fresh.api('/oauth/v1/endpoint/toggle', token, { body: { door_id: lobby.id, door_state } });
