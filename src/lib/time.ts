@@ -192,3 +192,49 @@ export function localDate(epochMs: number, timeZone: string): string {
   const local = formatLocal(epochMs, timeZone);
   return local.slice(0, local.indexOf(' '));
 }
+
+const TIME_INPUT =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
+
+/**
+ * The instant (epoch ms) a time input names (products.md §0 "Time"): RFC 3339 with an offset (`T`/`t`,
+ * `Z`/`z` or ±HH:MM, seconds optional, up to 9 fraction digits kept to the millisecond, no leap
+ * second), or a naive local `YYYY-MM-DDTHH:MM[:SS]` (no fraction) read in `timeZone`. A naive time the
+ * clocks skip is `'skipped'`; one shown twice is the earlier instant; anything else not a time is
+ * `'malformed'`. The products turn the two refusals into their errors (`invalid_time`,
+ * `nonexistent_local_time`).
+ */
+export function instantOfTimeInput(input: unknown, timeZone: string): number | 'malformed' | 'skipped' {
+  const m = typeof input === 'string' ? TIME_INPUT.exec(input) : null;
+  if (!m) return 'malformed';
+  const [, y, mo, d, h, mi, s, fraction, zulu, sign, oh, om] = m;
+  const hasOffset = zulu !== undefined || sign !== undefined;
+  if (!isCalendarDate(`${y}-${mo}-${d}`) || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59)
+    return 'malformed';
+  if (fraction !== undefined && !hasOffset) return 'malformed';
+  if (sign !== undefined && (Number(oh) > 23 || Number(om) > 59)) return 'malformed';
+  const at = new Date(0);
+  at.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+  at.setUTCHours(Number(h), Number(mi), Number(s ?? 0), Number((fraction ?? '').padEnd(3, '0').slice(0, 3)));
+  const wall = at.getTime();
+  if (zulu !== undefined) return wall;
+  if (sign !== undefined) {
+    const offset = (Number(oh) * 60 + Number(om)) * 60_000;
+    return sign === '+' ? wall - offset : wall + offset;
+  }
+  // Offsets lie within −12 h … +14 h: the instant is within [wall − 14 h, wall + 12 h], and the
+  // offsets in force there are at its ends (as startOfLocalDay reads them).
+  const offsets = new Set([
+    offsetMs(wall - 14 * 3_600_000, timeZone),
+    offsetMs(wall + 12 * 3_600_000, timeZone),
+  ]);
+  const instants = [...offsets].map((o) => wall - o).filter((t) => offsetMs(t, timeZone) === wall - t);
+  if (instants.length === 0) return 'skipped';
+  return Math.min(...instants);
+}
+
+/** An instant as RFC 3339 UTC with `Z`, milliseconds only when there are some. */
+export function formatUtcInstant(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}

@@ -1,4 +1,4 @@
-import { formatLocal, isCalendarDate, offsetMs } from '../lib/time.ts';
+import { formatLocal, formatUtcInstant, instantOfTimeInput } from '../lib/time.ts';
 import {
   DurationOutOfRange,
   InvalidTime,
@@ -32,41 +32,18 @@ export interface BookingWindow {
 export const PAST_START_GRACE_MS = 5 * 60_000;
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-
-const TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
 
 /**
  * The instant (epoch ms) a window input names: RFC 3339 with an offset, or a naive local time read
- * in `timeZone` (see the decisions above). `field` names the input in error messages. Throws
- * `InvalidTime` (malformed, or no such date or time) or `NonexistentLocalTime` (a skipped local time).
+ * in `timeZone` (see the decisions above; the reading itself is `instantOfTimeInput`). `field` names
+ * the input in error messages. Throws `InvalidTime` (malformed, or no such date or time) or
+ * `NonexistentLocalTime` (a skipped local time).
  */
 export function parseWindowTime(input: string, timeZone: string, field = 'time'): number {
-  const m = typeof input === 'string' ? TIME.exec(input) : null;
-  if (!m) throw new InvalidTime(field, String(input));
-  const [, y, mo, d, h, mi, s, fraction, zulu, sign, oh, om] = m;
-  const hasOffset = zulu !== undefined || sign !== undefined;
-  if (!isCalendarDate(`${y}-${mo}-${d}`) || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) {
-    throw new InvalidTime(field, input);
-  }
-  if (fraction !== undefined && !hasOffset) throw new InvalidTime(field, input);
-  if (sign !== undefined && (Number(oh) > 23 || Number(om) > 59)) throw new InvalidTime(field, input);
-  const at = new Date(0);
-  at.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
-  at.setUTCHours(Number(h), Number(mi), Number(s ?? 0), Number((fraction ?? '').padEnd(3, '0').slice(0, 3)));
-  const wall = at.getTime();
-  if (zulu !== undefined) return wall;
-  if (sign !== undefined) {
-    const offset = (Number(oh) * 60 + Number(om)) * MINUTE_MS;
-    return sign === '+' ? wall - offset : wall + offset;
-  }
-  // Offsets lie within −12 h … +14 h: the instant is within [wall − 14 h, wall + 12 h], and the
-  // offsets in force there are at its ends (as startOfLocalDay reads them, src/lib/time.ts).
-  const offsets = new Set([offsetMs(wall - 14 * HOUR_MS, timeZone), offsetMs(wall + 12 * HOUR_MS, timeZone)]);
-  const instants = [...offsets].map((o) => wall - o).filter((t) => offsetMs(t, timeZone) === wall - t);
-  if (instants.length === 0) throw new NonexistentLocalTime(field, input, timeZone);
-  return Math.min(...instants);
+  const at = instantOfTimeInput(input, timeZone);
+  if (at === 'malformed') throw new InvalidTime(field, String(input));
+  if (at === 'skipped') throw new NonexistentLocalTime(field, input, timeZone);
+  return at;
 }
 
 /**
@@ -100,11 +77,8 @@ export function bookingWindow(input: {
   return { startsAt, endsAt };
 }
 
-/** An instant as RFC 3339 UTC with `Z` (`2026-03-08T07:00:00Z`; milliseconds only when there are some). */
-export function formatUtcInstant(epochMs: number): string {
-  const iso = new Date(epochMs).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
-}
+/** Re-exported for the Marketplace's callers: the one formatting is `lib/time.ts`'s. */
+export { formatUtcInstant };
 
 /** A window's output times (products.md §0): UTC with `Z` and local `YYYY-MM-DD HH:MM:SS` in the property's zone. */
 export function windowTimes(

@@ -1,3 +1,5 @@
+import { formatUtcInstant } from '../lib/time.ts';
+
 /**
  * Webhook bodies with the documented field names (spec §6). Wire names live here only.
  */
@@ -147,12 +149,6 @@ export interface GuestPassFacts {
   occurredAt: number;
 }
 
-/** An instant as RFC 3339 UTC with `Z`, milliseconds only when there are some (as the API writes windows). */
-function utcInstant(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
-}
-
 /** products.md §2: `guestPassID`, `hostUserID`, `guest`, `plate`, `doorIDs`, `startsAtUTC`, `endsAtUTC`. */
 export function guestPassPayload(f: GuestPassFacts) {
   return {
@@ -163,8 +159,8 @@ export function guestPassPayload(f: GuestPassFacts) {
     guest: { firstName: f.guest.firstName, lastName: f.guest.lastName },
     plate: f.plate,
     doorIDs: [...f.doorIds],
-    startsAtUTC: utcInstant(f.startsAt),
-    endsAtUTC: utcInstant(f.endsAt),
+    startsAtUTC: formatUtcInstant(f.startsAt),
+    endsAtUTC: formatUtcInstant(f.endsAt),
     bookingID: f.bookingId,
     ...eventTime(f.occurredAt),
   };
